@@ -14,17 +14,18 @@
 //! inference writes one `$EEERR` line instead and the loop goes on. The core never panics on
 //! any frame or engine output.
 //!
-//! The `sim` feature (default, needs `std`) adds the host simulator in [`sim`]: image files
+//! Without the `std` feature the crate is `#![no_std]` (it needs `alloc` for one buffer);
+//! the `sim` feature (default, needs `std`) adds the host simulator in [`sim`]: image files
 //! as the camera, tract as the engine, stdout / a file / a pty as the UART. The `defmt`
 //! feature logs device events through `defmt`.
 
-#![no_std]
+#![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate alloc;
 
-#[cfg(any(feature = "std", test))]
+#[cfg(all(test, not(feature = "std")))]
 extern crate std;
 
 #[macro_use]

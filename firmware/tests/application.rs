@@ -203,7 +203,7 @@ fn every_frame_gives_one_emotion_then_one_keypoint_line() {
     let expected = [0.0, 1.0, 0.2];
     assert_eq!(engine.input_means.len(), expected.len());
     for (mean, expected) in engine.input_means.iter().zip(expected) {
-        assert!((mean - expected).abs() < 1e-5, "{:?}", engine.input_means);
+        assert!((mean - expected).abs() < 1e-4, "{:?}", engine.input_means);
     }
 }
 

@@ -7,7 +7,10 @@ use host::data::{DataError, ReadOptions, SampleOrigin, read_emotions, read_keypo
 use shared::labels::EmotionLabelSet;
 
 fn strict() -> ReadOptions {
-    ReadOptions { strict: true, ..ReadOptions::default() }
+    ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    }
 }
 
 /// Reads `csv` strictly and returns the error message, which must name the file.
@@ -16,7 +19,10 @@ fn strict_emotion_error(csv: &str) -> String {
     let path = write(dir.path(), "fer.csv", csv);
     let error = read_emotions(&path, &EmotionLabelSet::DEFAULT, &strict()).unwrap_err();
     let message = error.to_string();
-    assert!(message.contains("fer.csv"), "{message:?} does not name the file");
+    assert!(
+        message.contains("fer.csv"),
+        "{message:?} does not name the file"
+    );
     message
 }
 
@@ -24,8 +30,18 @@ fn strict_keypoint_error(csv: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "training.csv", csv);
     let message = read_keypoints(&path, &strict()).unwrap_err().to_string();
-    assert!(message.contains("training.csv"), "{message:?} does not name the file");
+    assert!(
+        message.contains("training.csv"),
+        "{message:?} does not name the file"
+    );
     message
+}
+
+/// `row` with field `index` replaced by `value`.
+fn with_field(row: &str, index: usize, value: &str) -> String {
+    let mut fields: Vec<&str> = row.split(',').collect();
+    fields[index] = value;
+    fields.join(",")
 }
 
 fn assert_mentions(message: &str, parts: &[&str]) {
@@ -41,7 +57,10 @@ fn a_row_with_2303_pixels_names_line_and_column() {
     rows[1].1 = short.join(" ");
 
     let message = strict_emotion_error(&fer_csv(&rows));
-    assert_mentions(&message, &["line 3, column pixels: 2303 values, expected 2304"]);
+    assert_mentions(
+        &message,
+        &["line 3, column pixels: 2303 values, expected 2304"],
+    );
 }
 
 #[test]
@@ -50,7 +69,10 @@ fn a_non_numeric_pixel_names_the_value() {
     rows[0].1 = rows[0].1.replacen("31", "25x", 1);
 
     let message = strict_emotion_error(&fer_csv(&rows));
-    assert_mentions(&message, &["line 2, column pixels", "\"25x\"", "not an integer"]);
+    assert_mentions(
+        &message,
+        &["line 2, column pixels", "\"25x\"", "not an integer"],
+    );
 }
 
 #[test]
@@ -60,7 +82,10 @@ fn out_of_range_pixels_are_rejected() {
         rows[3].1 = format!("{bad} {}", rows[3].1.split_once(' ').unwrap().1);
 
         let message = strict_emotion_error(&fer_csv(&rows));
-        assert_mentions(&message, &["line 5, column pixels", bad, reason, "position 1"]);
+        assert_mentions(
+            &message,
+            &["line 5, column pixels", bad, reason, "position 1"],
+        );
     }
 }
 
@@ -99,7 +124,8 @@ fn bad_rows_are_skipped_and_counted_when_not_strict() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "fer.csv", fer_csv(&rows));
 
-    let dataset = read_emotions(&path, &EmotionLabelSet::DEFAULT, &ReadOptions::default()).unwrap();
+    let options = ReadOptions::default();
+    let dataset = read_emotions(&path, &EmotionLabelSet::DEFAULT, &options).unwrap();
     let report = &dataset.report;
     assert_eq!(report.rows_read, 20);
     assert_eq!(report.skipped_count, 12);
@@ -112,23 +138,34 @@ fn bad_rows_are_skipped_and_counted_when_not_strict() {
 
 #[test]
 fn a_nan_keypoint_names_line_and_column() {
-    let row = keypoint_row(&face_coords(), &[], 1).replacen("66.000000", "nan", 1);
-    let csv = format!("{}\n{}\n{row}\n", keypoint_header(), keypoint_row(&face_coords(), &[], 2));
+    let row = with_field(&keypoint_row(&face_coords(), &[], 1), 0, "nan");
+    let csv = format!(
+        "{}\n{}\n{row}\n",
+        keypoint_header(),
+        keypoint_row(&face_coords(), &[], 2)
+    );
 
     let message = strict_keypoint_error(&csv);
-    assert_mentions(&message, &["line 3, column left_eye_center_x", "\"nan\"", "not a finite"]);
+    assert_mentions(
+        &message,
+        &[
+            "line 3, column left_eye_center_x",
+            "\"nan\"",
+            "not a finite",
+        ],
+    );
 }
 
 #[test]
 fn non_numeric_and_out_of_frame_keypoints_are_rejected() {
-    let cases = [("abc", "is not a number"), ("96.0", "outside the 96x96 frame"), ("-0.5", "outside")];
+    let cases = [
+        ("abc", "is not a number"),
+        ("96.0", "outside the 96x96 frame"),
+        ("-0.5", "outside"),
+    ];
     for (bad, reason) in cases {
-        let mut coords_text: Vec<String> = keypoint_row(&face_coords(), &[], 1)
-            .split(',')
-            .map(str::to_owned)
-            .collect();
-        coords_text[21] = bad.to_owned();
-        let csv = format!("{}\n{}\n", keypoint_header(), coords_text.join(","));
+        let row = with_field(&keypoint_row(&face_coords(), &[], 1), 21, bad);
+        let csv = format!("{}\n{row}\n", keypoint_header());
 
         let message = strict_keypoint_error(&csv);
         assert_mentions(&message, &["line 2, column nose_tip_y", bad, reason]);
@@ -143,7 +180,14 @@ fn a_header_missing_a_column_is_fatal_even_when_not_strict() {
 
     let error = read_emotions(&path, &EmotionLabelSet::DEFAULT, &ReadOptions::default());
     let message = error.unwrap_err().to_string();
-    assert_mentions(&message, &["fer.csv", "line 1, column pixels", "missing from the header"]);
+    assert_mentions(
+        &message,
+        &[
+            "fer.csv",
+            "line 1, column pixels",
+            "missing from the header",
+        ],
+    );
 }
 
 #[test]
@@ -170,7 +214,10 @@ fn a_truncated_gzip_names_the_file_and_line() {
     let error = read_emotions(&path, &EmotionLabelSet::DEFAULT, &ReadOptions::default());
     let error = error.unwrap_err();
     let message = error.to_string();
-    assert!(matches!(error, DataError::Read { line, .. } if line > 1 && line <= 31), "{error:?}");
+    assert!(
+        matches!(error, DataError::Read { line, .. } if line > 1 && line <= 31),
+        "{error:?}"
+    );
     assert_mentions(&message, &["fer.csv.gz", "read error at line"]);
 }
 
@@ -211,7 +258,11 @@ fn a_file_of_only_bad_rows_has_no_samples() {
 fn inconsistent_split_fractions_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "fer.csv", fer_csv(&good_fer_rows(3)));
-    let options = ReadOptions { validation_fraction: 0.6, test_fraction: 0.5, ..Default::default() };
+    let options = ReadOptions {
+        validation_fraction: 0.6,
+        test_fraction: 0.5,
+        ..Default::default()
+    };
 
     let error = read_emotions(&path, &EmotionLabelSet::DEFAULT, &options);
     assert!(matches!(error, Err(DataError::Options(_))), "{error:?}");

@@ -9,6 +9,7 @@ use shared::keypoints::KEYPOINT_COORDS;
 use shared::labels::EMOTION_CLASSES;
 use shared::preprocess::ModelInput;
 use tract_onnx::prelude::*;
+use tract_onnx::tract_hir::infer::Factoid;
 
 use crate::engine::{Engine, Inference};
 
@@ -196,7 +197,8 @@ fn output_values<const N: usize>(
             expected: N,
             found: 0,
         })?
-        .as_slice::<f32>()
+        .try_as_plain_ram()
+        .and_then(|view| view.as_slice::<f32>())
         .map_err(|error| InferenceError::Run(chain(&error)))?;
     values.try_into().map_err(|_| InferenceError::OutputSize {
         name,
@@ -319,7 +321,7 @@ fn check_output_shape(
     let shape = fact.shape.as_concrete();
     if fact.datum_type != f32::datum_type() || shape != Some(&[1, values][..]) {
         return Err(format!(
-            "output `{name}` is {:?} {}; the contract needs F32 [1, {values}]",
+            "output `{name}` is {:?} {:?}; the contract needs F32 [1, {values}]",
             fact.datum_type, fact.shape
         ));
     }

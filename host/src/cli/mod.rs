@@ -42,6 +42,7 @@ impl Cli {
         match self.command {
             Command::Data(command) => command.run(),
             Command::Train(args) => args.run(),
+            Command::Eval(args) => args.run(),
             Command::Export(args) => args.run(),
             Command::Combine(args) => args.run(),
             Command::Quantize(args) => args.run(),

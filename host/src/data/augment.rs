@@ -139,7 +139,10 @@ impl Augmenter {
         Augmentation {
             flip: config.flip && rng.random_bool(0.5),
             rotation_deg: symmetric(rng, config.max_rotation_deg),
-            shift: (symmetric(rng, config.max_shift_px), symmetric(rng, config.max_shift_px)),
+            shift: (
+                symmetric(rng, config.max_shift_px),
+                symmetric(rng, config.max_shift_px),
+            ),
             zoom: uniform(rng, config.zoom_range.0, config.zoom_range.1),
             brightness: symmetric(rng, config.brightness),
             contrast: 1.0 + symmetric(rng, config.contrast),
@@ -161,7 +164,11 @@ impl Augmenter {
 
 /// A uniform draw from `low..=high`; `low` when the range is empty.
 fn uniform(rng: &mut impl Rng, low: f32, high: f32) -> f32 {
-    if high > low { low + (high - low) * rng.random::<f32>() } else { low }
+    if high > low {
+        low + (high - low) * rng.random::<f32>()
+    } else {
+        low
+    }
 }
 
 /// Rotation and zoom about the centre followed by a shift: `p' = c + s + M (p - c)`.
@@ -176,7 +183,10 @@ struct Affine {
 impl Affine {
     fn new(rotation_deg: f32, zoom: f32, shift: (f32, f32)) -> Affine {
         let (sin, cos) = rotation_deg.to_radians().sin_cos();
-        Affine { matrix: [zoom * cos, -zoom * sin, zoom * sin, zoom * cos], shift }
+        Affine {
+            matrix: [zoom * cos, -zoom * sin, zoom * sin, zoom * cos],
+            shift,
+        }
     }
 
     fn is_identity(&self) -> bool {
@@ -187,7 +197,10 @@ impl Affine {
     fn forward(&self, x: f32, y: f32) -> (f32, f32) {
         let [a, b, c, d] = self.matrix;
         let (dx, dy) = (x - CENTRE, y - CENTRE);
-        (CENTRE + self.shift.0 + a * dx + b * dy, CENTRE + self.shift.1 + c * dx + d * dy)
+        (
+            CENTRE + self.shift.0 + a * dx + b * dy,
+            CENTRE + self.shift.1 + c * dx + d * dy,
+        )
     }
 
     /// Which source point lands on `(x, y)`.

@@ -26,7 +26,12 @@ pub fn detect_kind(path: &Path) -> Result<DataKind, DataError> {
     }
 
     let header = first_line(path)?;
-    let has_column = |name: &str| header.split(',').any(|column| column.trim() == name);
+    let has_column = |name: &str| {
+        let mut columns = header
+            .split(',')
+            .map(|column| column.trim().trim_matches('"'));
+        columns.any(|column| column.eq_ignore_ascii_case(name))
+    };
     if has_column(PIXELS_COLUMN) {
         Ok(DataKind::Emotion)
     } else if has_column(KEYPOINT_COLUMNS[0]) || has_column(IMAGE_COLUMN) {

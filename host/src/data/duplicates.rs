@@ -1,4 +1,5 @@
-//! Pixel-identical images: grouping, label conflicts and leakage between splits.
+//! Pixel-identical images: grouping, label conflicts and leakage between splits; and blank
+//! images, identical to themselves everywhere.
 
 use std::collections::HashMap;
 
@@ -40,7 +41,10 @@ impl ImageGroups {
 
     /// Number of images that repeat an earlier one.
     pub fn duplicate_rows(&self) -> u64 {
-        self.sizes.iter().map(|size| size.saturating_sub(1) as u64).sum()
+        self.sizes
+            .iter()
+            .map(|size| size.saturating_sub(1) as u64)
+            .sum()
     }
 
     /// For each group, whether its images carry more than one distinct label.
@@ -73,6 +77,15 @@ impl ImageGroups {
             .filter(|(group, split)| earliest[**group].is_some_and(|first| first < **split))
             .count() as u64
     }
+}
+
+/// Number of images whose pixels all hold one value.
+pub fn count_constant<'a>(images: impl IntoIterator<Item = &'a [u8]>) -> u64 {
+    let is_constant = |pixels: &[u8]| pixels.windows(2).all(|pair| pair[0] == pair[1]);
+    images
+        .into_iter()
+        .filter(|pixels| is_constant(pixels))
+        .count() as u64
 }
 
 #[cfg(test)]

@@ -76,7 +76,10 @@ pub fn read_fer_rows(
                 rows.push(row);
             }
             Err(problem) if options.strict => {
-                return Err(DataError::BadRow { path: path.to_owned(), problem });
+                return Err(DataError::BadRow {
+                    path: path.to_owned(),
+                    problem,
+                });
             }
             Err(problem) => report.skip(problem),
         }
@@ -110,11 +113,7 @@ fn read_header(lines: &mut super::source::LineReader<'_>) -> Result<Columns, Dat
 }
 
 /// Validates one row's fields.
-fn parse_row(
-    fields: &[&[u8]],
-    columns: &Columns,
-    line: u64,
-) -> Result<SourceEmotion, RowProblem> {
+fn parse_row(fields: &[&[u8]], columns: &Columns, line: u64) -> Result<SourceEmotion, RowProblem> {
     if fields.len() != columns.count {
         let message = format!("{} fields, the header has {}", fields.len(), columns.count);
         return Err(RowProblem::at_line(line, "(row)", message));
@@ -131,13 +130,21 @@ fn parse_row(
     parse_pixels(fields[columns.pixels], FER_SIDE * FER_SIDE, &mut pixels)
         .map_err(|message| RowProblem::at_line(line, PIXELS_COLUMN, message))?;
 
-    Ok(SourceEmotion { pixels, side: FER_SIDE, class, split, origin: SampleOrigin::Line(line) })
+    Ok(SourceEmotion {
+        pixels,
+        side: FER_SIDE,
+        class,
+        split,
+        origin: SampleOrigin::Line(line),
+    })
 }
 
 /// A FER2013 class number 0..=6.
 fn parse_class(field: &[u8]) -> Result<FerClass, String> {
     let text = field_text(field);
-    let code: u8 = text.parse().map_err(|_| format!("{text:?} is not a class number 0..=6"))?;
+    let code: u8 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a class number 0..=6"))?;
     FerClass::from_code(code).ok_or_else(|| format!("unknown label {code}, expected 0..=6"))
 }
 
@@ -156,5 +163,8 @@ pub fn split_from_usage(usage: &str) -> Option<Split> {
         ("PublicTest", Split::Validation),
         ("PrivateTest", Split::Test),
     ];
-    USAGES.iter().find(|(name, _)| name.eq_ignore_ascii_case(usage)).map(|(_, split)| *split)
+    USAGES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(usage))
+        .map(|(_, split)| *split)
 }

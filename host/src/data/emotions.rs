@@ -4,7 +4,7 @@ use std::path::Path;
 
 use shared::labels::{EmotionLabelSet, FerClass};
 
-use super::duplicates::ImageGroups;
+use super::duplicates::{ImageGroups, count_constant};
 use super::emotion_csv::{SourceEmotion, read_fer_rows};
 use super::error::DataError;
 use super::image_folder::read_image_folder;
@@ -28,7 +28,9 @@ pub struct EmotionDataset {
 impl EmotionDataset {
     /// The samples of one split.
     pub fn split(&self, split: Split) -> impl Iterator<Item = &EmotionSample> {
-        self.samples.iter().filter(move |sample| sample.split == split)
+        self.samples
+            .iter()
+            .filter(move |sample| sample.split == split)
     }
 }
 
@@ -61,7 +63,11 @@ pub fn read_emotions(
     }
 
     report.log_summary();
-    Ok(EmotionDataset { samples, labels: *labels, report })
+    Ok(EmotionDataset {
+        samples,
+        labels: *labels,
+        report,
+    })
 }
 
 /// Reads the valid rows of a CSV file or image folder.
@@ -93,20 +99,38 @@ fn assemble(
     let groups = ImageGroups::of(rows.iter().map(|row| row.pixels.as_slice()));
     let classes: Vec<FerClass> = rows.iter().map(|row| row.class).collect();
     let mut splits = given_or_seeded_splits(&rows, &groups, options);
-
     report.source_classes = Some(count_fer_classes(&classes, &splits));
     carve_missing_splits(&mut splits, &groups, options, report);
+
     report.duplicate_groups = groups.duplicate_groups();
     report.duplicate_rows = groups.duplicate_rows();
     report.leakage_rows = groups.leakage_rows(&splits);
+    report.constant_images = count_constant(rows.iter().map(|row| row.pixels.as_slice()));
 
     let conflicting = groups.conflicting(&classes);
     report.conflicting_duplicate_groups = conflicting.iter().filter(|c| **c).count() as u64;
+    let dropped: Vec<bool> = groups
+        .group_of
+        .iter()
+        .map(|group| conflicting[*group] && options.drop_conflicting_duplicates)
+        .collect();
+
+    keep_labelled(rows, &splits, &dropped, labels, report)
+}
+
+/// The samples of the rows not `dropped` whose class is in `labels`, counted in `report`.
+fn keep_labelled(
+    rows: Vec<SourceEmotion>,
+    splits: &[Split],
+    dropped: &[bool],
+    labels: &EmotionLabelSet,
+    report: &mut LoadReport,
+) -> Vec<EmotionSample> {
     let mut label_classes = ClassCounts::new(labels.names());
     let mut samples = Vec::with_capacity(rows.len());
 
-    for ((row, split), group) in rows.into_iter().zip(splits).zip(&groups.group_of) {
-        if conflicting[*group] && options.drop_conflicting_duplicates {
+    for ((row, split), dropped) in rows.into_iter().zip(splits).zip(dropped) {
+        if *dropped {
             report.conflicting_duplicates_dropped += 1;
             continue;
         }
@@ -114,10 +138,22 @@ fn assemble(
             report.dropped_outside_label_set += 1;
             continue;
         };
-        label_classes.add(split, label);
-        *report.split_counts.entry(split).or_default() += 1;
-        let SourceEmotion { pixels, side, origin, .. } = row;
-        samples.push(EmotionSample { pixels, side, label, split, origin });
+
+        label_classes.add(*split, label);
+        *report.split_counts.entry(*split).or_default() += 1;
+        let SourceEmotion {
+            pixels,
+            side,
+            origin,
+            ..
+        } = row;
+        samples.push(EmotionSample {
+            pixels,
+            side,
+            label,
+            split: *split,
+            origin,
+        });
     }
 
     report.rows_kept = samples.len() as u64;
@@ -132,7 +168,10 @@ fn given_or_seeded_splits(
     options: &ReadOptions,
 ) -> Vec<Split> {
     if rows.iter().all(|row| row.split.is_some()) {
-        return rows.iter().map(|row| row.split.unwrap_or(Split::Train)).collect();
+        return rows
+            .iter()
+            .map(|row| row.split.unwrap_or(Split::Train))
+            .collect();
     }
 
     let targets = [
@@ -140,7 +179,11 @@ fn given_or_seeded_splits(
         SplitTarget::share(Split::Validation, options.validation_fraction, rows.len()),
     ];
     let chosen = pick_groups(&groups.sizes, |_| true, &targets, options.seed);
-    groups.group_of.iter().map(|group| chosen[*group].unwrap_or(Split::Train)).collect()
+    groups
+        .group_of
+        .iter()
+        .map(|group| chosen[*group].unwrap_or(Split::Train))
+        .collect()
 }
 
 /// Moves a seeded share of the training rows into each split the input left empty, taking
@@ -151,7 +194,10 @@ fn carve_missing_splits(
     options: &ReadOptions,
     report: &mut LoadReport,
 ) {
-    let fractions = [(Split::Test, options.test_fraction), (Split::Validation, options.validation_fraction)];
+    let fractions = [
+        (Split::Test, options.test_fraction),
+        (Split::Validation, options.validation_fraction),
+    ];
     let targets: Vec<SplitTarget> = fractions
         .into_iter()
         .filter(|(split, fraction)| *fraction > 0.0 && !splits.contains(split))
@@ -165,7 +211,12 @@ fn carve_missing_splits(
     for (group, split) in groups.group_of.iter().zip(splits.iter()) {
         wholly_train[*group] &= *split == Split::Train;
     }
-    let chosen = pick_groups(&groups.sizes, |group| wholly_train[group], &targets, options.seed);
+    let chosen = pick_groups(
+        &groups.sizes,
+        |group| wholly_train[group],
+        &targets,
+        options.seed,
+    );
 
     for (split, group) in splits.iter_mut().zip(&groups.group_of) {
         if let Some(carved) = chosen[*group] {
@@ -174,7 +225,11 @@ fn carve_missing_splits(
         }
     }
     for (split, count) in &report.carved_from_train {
-        tracing::info!(?split, samples = count, "input has no rows for this split; moved from training");
+        tracing::info!(
+            ?split,
+            samples = count,
+            "input has no rows for this split; moved from training"
+        );
     }
 }
 

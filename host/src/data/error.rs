@@ -29,7 +29,11 @@ impl RowProblem {
 
 impl fmt::Display for RowProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, column {}: {}", self.origin, self.column, self.message)
+        write!(
+            f,
+            "{}, column {}: {}",
+            self.origin, self.column, self.message
+        )
     }
 }
 

@@ -33,17 +33,25 @@ impl Header {
         };
         let text = std::str::from_utf8(line)
             .map_err(|_| header_error("(header)", "header is not UTF-8 text".to_owned()))?;
-        let names: Vec<String> =
-            text.split(',').map(|name| unquote(name.trim()).to_owned()).collect();
+        let names: Vec<String> = text
+            .split(',')
+            .map(|name| unquote(name.trim()).to_owned())
+            .collect();
         let known = required.iter().chain(optional);
         let expected = known.clone().copied().collect::<Vec<_>>().join(",");
 
         for (index, name) in names.iter().enumerate() {
-            if !known.clone().any(|column| column.eq_ignore_ascii_case(name)) {
+            if !known
+                .clone()
+                .any(|column| column.eq_ignore_ascii_case(name))
+            {
                 let message = format!("unknown column {name:?}; expected columns: {expected}");
                 return Err(header_error(name, message));
             }
-            if names[..index].iter().any(|earlier| earlier.eq_ignore_ascii_case(name)) {
+            if names[..index]
+                .iter()
+                .any(|earlier| earlier.eq_ignore_ascii_case(name))
+            {
                 return Err(header_error(name, "column appears twice".to_owned()));
             }
         }
@@ -60,7 +68,9 @@ impl Header {
 
     /// Index of column `name` (case-insensitive), if present.
     pub fn position(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|known| known.eq_ignore_ascii_case(name))
+        self.names
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(name))
     }
 
     /// Number of columns.
@@ -76,7 +86,9 @@ impl Header {
 
 /// Splits a row into its comma-separated fields, trimmed, without surrounding double quotes.
 pub fn split_fields(line: &[u8]) -> Vec<&[u8]> {
-    line.split(|byte| *byte == b',').map(|field| unquote_bytes(field.trim_ascii())).collect()
+    line.split(|byte| *byte == b',')
+        .map(|field| unquote_bytes(field.trim_ascii()))
+        .collect()
 }
 
 /// Parses a space-separated list of integers 0..=255 into `out` (cleared first), checking
@@ -95,7 +107,10 @@ pub fn parse_pixels(field: &[u8], expected: usize, out: &mut Vec<u8>) -> Result<
             continue;
         }
         out.push(parse_pixel(token).map_err(|reason| {
-            format!("value {:?} at position {count} {reason}", String::from_utf8_lossy(token))
+            format!(
+                "value {:?} at position {count} {reason}",
+                String::from_utf8_lossy(token)
+            )
         })?);
     }
 
@@ -131,11 +146,16 @@ pub fn field_text(field: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 fn unquote(name: &str) -> &str {
-    name.strip_prefix('"').and_then(|inner| inner.strip_suffix('"')).unwrap_or(name)
+    name.strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .unwrap_or(name)
 }
 
 fn unquote_bytes(field: &[u8]) -> &[u8] {
-    field.strip_prefix(b"\"").and_then(|inner| inner.strip_suffix(b"\"")).unwrap_or(field)
+    field
+        .strip_prefix(b"\"")
+        .and_then(|inner| inner.strip_suffix(b"\""))
+        .unwrap_or(field)
 }
 
 #[cfg(test)]

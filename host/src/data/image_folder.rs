@@ -47,7 +47,10 @@ pub fn split_from_folder(name: &str) -> Option<Split> {
         ("test", Split::Test),
         ("privatetest", Split::Test),
     ];
-    FOLDERS.iter().find(|(folder, _)| folder.eq_ignore_ascii_case(name)).map(|(_, split)| *split)
+    FOLDERS
+        .iter()
+        .find(|(folder, _)| folder.eq_ignore_ascii_case(name))
+        .map(|(_, split)| *split)
 }
 
 /// Reads every image under `root`, validating each; undecodable files are bad rows.
@@ -85,7 +88,10 @@ pub fn read_image_folder(
                     message,
                 };
                 if options.strict {
-                    return Err(DataError::BadRow { path: root.to_owned(), problem });
+                    return Err(DataError::BadRow {
+                        path: root.to_owned(),
+                        problem,
+                    });
                 }
                 report.skip(problem);
             }
@@ -117,7 +123,10 @@ fn list_images(root: &Path) -> Result<Vec<ImageEntry>, DataError> {
 
     if !class_folders.is_empty() && !split_folders.is_empty() {
         let message = "mixes class folders and split folders at the top level".to_owned();
-        return Err(DataError::Layout { path: root.to_owned(), message });
+        return Err(DataError::Layout {
+            path: root.to_owned(),
+            message,
+        });
     }
     for (split_folder, split) in split_folders {
         for folder in sub_folders(&split_folder)? {
@@ -131,7 +140,10 @@ fn list_images(root: &Path) -> Result<Vec<ImageEntry>, DataError> {
         let message = "holds no class folders (angry, disgust, fear, happy, sad, surprise, \
                        neutral), directly or under train/val/test folders"
             .to_owned();
-        return Err(DataError::Layout { path: root.to_owned(), message });
+        return Err(DataError::Layout {
+            path: root.to_owned(),
+            message,
+        });
     }
 
     let mut entries = Vec::new();
@@ -145,8 +157,10 @@ fn list_images(root: &Path) -> Result<Vec<ImageEntry>, DataError> {
 
 /// The folders directly inside `folder`, sorted.
 fn sub_folders(folder: &Path) -> Result<Vec<PathBuf>, DataError> {
-    let mut folders: Vec<PathBuf> =
-        list(folder)?.into_iter().filter(|path| path.is_dir()).collect();
+    let mut folders: Vec<PathBuf> = list(folder)?
+        .into_iter()
+        .filter(|path| path.is_dir())
+        .collect();
     folders.sort();
     Ok(folders)
 }
@@ -157,7 +171,9 @@ fn image_files(folder: &Path) -> Result<Vec<PathBuf>, DataError> {
         path.is_file()
             && path.extension().is_some_and(|extension| {
                 let extension = extension.to_string_lossy();
-                IMAGE_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(&extension))
+                IMAGE_EXTENSIONS
+                    .iter()
+                    .any(|known| known.eq_ignore_ascii_case(&extension))
             })
     };
     let mut files: Vec<PathBuf> = list(folder)?.into_iter().filter(is_image).collect();
@@ -166,7 +182,10 @@ fn image_files(folder: &Path) -> Result<Vec<PathBuf>, DataError> {
 }
 
 fn list(folder: &Path) -> Result<Vec<PathBuf>, DataError> {
-    let open_error = |source| DataError::Open { path: folder.to_owned(), source };
+    let open_error = |source| DataError::Open {
+        path: folder.to_owned(),
+        source,
+    };
     let mut paths = Vec::new();
     for entry in fs::read_dir(folder).map_err(open_error)? {
         paths.push(entry.map_err(open_error)?.path());
@@ -175,7 +194,10 @@ fn list(folder: &Path) -> Result<Vec<PathBuf>, DataError> {
 }
 
 fn folder_name(folder: &Path) -> String {
-    folder.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
+    folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Decodes an image file into 48x48 grey pixels; the error is the message for a report.
@@ -200,6 +222,15 @@ fn read_face(path: &Path) -> Result<Vec<u8>, String> {
     let frame = Frame::new(PixelFormat::Grey8, width, height, &grey)
         .map_err(|error| format!("{width}x{height} image: {error}"))?;
     let mut resized = vec![0.0f32; FER_SIDE * FER_SIDE];
-    resize_grey(&frame, frame.centre_square(), &mut resized, FER_SIDE, FER_SIDE);
-    Ok(resized.iter().map(|value| value.round().clamp(0.0, 255.0) as u8).collect())
+    resize_grey(
+        &frame,
+        frame.centre_square(),
+        &mut resized,
+        FER_SIDE,
+        FER_SIDE,
+    );
+    Ok(resized
+        .iter()
+        .map(|value| value.round().clamp(0.0, 255.0) as u8)
+        .collect())
 }

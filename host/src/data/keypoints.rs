@@ -7,7 +7,7 @@ use std::path::Path;
 use shared::keypoints::{KEYPOINT_COLUMNS, KEYPOINT_COORDS};
 use shared::{INPUT_LEN, INPUT_SIDE};
 
-use super::duplicates::ImageGroups;
+use super::duplicates::{ImageGroups, count_constant};
 use super::error::{DataError, RowProblem};
 use super::fields::{Header, field_text, parse_pixels, split_fields};
 use super::options::ReadOptions;
@@ -40,7 +40,9 @@ pub struct KeypointDataset {
 impl KeypointDataset {
     /// The samples of one split.
     pub fn split(&self, split: Split) -> impl Iterator<Item = &KeypointSample> {
-        self.samples.iter().filter(move |sample| sample.split == split)
+        self.samples
+            .iter()
+            .filter(move |sample| sample.split == split)
     }
 }
 
@@ -79,12 +81,15 @@ pub fn read_keypoints(path: &Path, options: &ReadOptions) -> Result<KeypointData
     report.duplicate_groups = groups.duplicate_groups();
     report.duplicate_rows = groups.duplicate_rows();
     report.leakage_rows = groups.leakage_rows(&splits);
+    report.constant_images = count_constant(samples.iter().map(|sample| &sample.pixels[..]));
     for split in splits {
         *report.split_counts.entry(split).or_default() += 1;
     }
     report.rows_kept = samples.len() as u64;
     report.keypoints = Some(KeypointReport::from_samples(
-        samples.iter().map(|sample| (&sample.coords, &sample.present)),
+        samples
+            .iter()
+            .map(|sample| (&sample.coords, &sample.present)),
     ));
 
     report.log_summary();
@@ -111,10 +116,13 @@ fn read_keypoint_rows(
         progress.rows(report.rows_read);
 
         let fields = split_fields(line);
-        match parse_row(&fields, &columns, line_number) {
+        match parse_keypoint_row(&fields, &columns, line_number) {
             Ok(sample) => samples.push(sample),
             Err(problem) if options.strict => {
-                return Err(DataError::BadRow { path: path.to_owned(), problem });
+                return Err(DataError::BadRow {
+                    path: path.to_owned(),
+                    problem,
+                });
             }
             Err(problem) => report.skip(problem),
         }
@@ -147,7 +155,7 @@ fn read_header(lines: &mut LineReader<'_>) -> Result<Columns, DataError> {
 }
 
 /// Validates one row's fields.
-fn parse_row(
+fn parse_keypoint_row(
     fields: &[&[u8]],
     columns: &Columns,
     line: u64,
@@ -173,7 +181,13 @@ fn parse_row(
     parse_pixels(fields[columns.image], INPUT_LEN, &mut pixels)
         .map_err(|message| RowProblem::at_line(line, IMAGE_COLUMN, message))?;
     let origin = SampleOrigin::Line(line);
-    Ok(KeypointSample { pixels, coords, present, split: Split::Train, origin })
+    Ok(KeypointSample {
+        pixels,
+        coords,
+        present,
+        split: Split::Train,
+        origin,
+    })
 }
 
 /// A coordinate in the 96x96 frame, or `None` for an empty field.
@@ -183,7 +197,9 @@ fn parse_coordinate(field: &[u8]) -> Result<Option<f32>, String> {
     }
 
     let text = field_text(field);
-    let value: f32 = text.parse().map_err(|_| format!("{text:?} is not a number"))?;
+    let value: f32 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
     if !value.is_finite() {
         return Err(format!("{text:?} is not a finite number"));
     }
@@ -196,8 +212,15 @@ fn parse_coordinate(field: &[u8]) -> Result<Option<f32>, String> {
 /// Puts a seeded share of runs of neighbouring rows into the validation split.
 fn assign_keypoint_splits(samples: &mut [KeypointSample], options: &ReadOptions) {
     let block_rows = (samples.len() / 50).clamp(1, SPLIT_BLOCK_ROWS);
-    let sizes: Vec<usize> = samples.chunks(block_rows).map(<[KeypointSample]>::len).collect();
-    let target = SplitTarget::share(Split::Validation, options.validation_fraction, samples.len());
+    let sizes: Vec<usize> = samples
+        .chunks(block_rows)
+        .map(<[KeypointSample]>::len)
+        .collect();
+    let target = SplitTarget::share(
+        Split::Validation,
+        options.validation_fraction,
+        samples.len(),
+    );
     let chosen = pick_groups(&sizes, |_| true, &[target], options.seed);
 
     for (block, rows) in samples.chunks_mut(block_rows).enumerate() {
@@ -212,7 +235,9 @@ pub fn read_keypoint_test_images(path: &Path) -> Result<Vec<(u32, Vec<u8>)>, Dat
     with_text(path, |reader, _| {
         let mut lines = LineReader::new(reader, path);
         let Some((line_number, line)) = lines.next_line()? else {
-            return Err(DataError::Empty { path: path.to_owned() });
+            return Err(DataError::Empty {
+                path: path.to_owned(),
+            });
         };
         let required = [IMAGE_ID_COLUMN, IMAGE_COLUMN];
         let header = Header::parse(path, line_number, line, &required, &[])?;
@@ -223,8 +248,12 @@ pub fn read_keypoint_test_images(path: &Path) -> Result<Vec<(u32, Vec<u8>)>, Dat
                 continue;
             }
             let fields = split_fields(line);
-            let image = parse_test_row(&fields, &header, line_number)
-                .map_err(|problem| DataError::BadRow { path: path.to_owned(), problem })?;
+            let image = parse_test_row(&fields, &header, line_number).map_err(|problem| {
+                DataError::BadRow {
+                    path: path.to_owned(),
+                    problem,
+                }
+            })?;
             images.push(image);
         }
         Ok(images)
@@ -245,7 +274,11 @@ fn parse_test_row(
 
     let id_text = field_text(field(IMAGE_ID_COLUMN));
     let id: u32 = id_text.parse().map_err(|_| {
-        RowProblem::at_line(line, IMAGE_ID_COLUMN, format!("{id_text:?} is not an image id"))
+        RowProblem::at_line(
+            line,
+            IMAGE_ID_COLUMN,
+            format!("{id_text:?} is not an image id"),
+        )
     })?;
     let mut pixels = Vec::new();
     parse_pixels(field(IMAGE_COLUMN), INPUT_LEN, &mut pixels)

@@ -33,15 +33,22 @@ impl Default for ReadOptions {
 }
 
 impl ReadOptions {
-    /// Checks that the split fractions are in [0, 1) and leave some samples for training.
+    /// Checks that the limit, if any, is positive and that the split fractions are in
+    /// [0, 1) and leave some samples for training.
     pub fn check(&self) -> Result<(), DataError> {
+        if self.limit == Some(0) {
+            return Err(DataError::Options("limit = 0 keeps no samples".to_owned()));
+        }
+
         let fractions = [
             ("validation_fraction", self.validation_fraction),
             ("test_fraction", self.test_fraction),
         ];
         for (name, value) in fractions {
             if !(0.0..1.0).contains(&value) {
-                return Err(DataError::Options(format!("{name} = {value} is not in [0, 1)")));
+                return Err(DataError::Options(format!(
+                    "{name} = {value} is not in [0, 1)"
+                )));
             }
         }
 

@@ -20,7 +20,12 @@ pub fn emotion_tiles(dataset: &EmotionDataset) -> Vec<FaceTile> {
     let mut picked = Vec::new();
     let mut round = 0;
     while picked.len() < PREVIEW_FACES && by_class.iter().any(|indices| round < indices.len()) {
-        picked.extend(by_class.iter().filter_map(|indices| indices.get(round)).copied());
+        picked.extend(
+            by_class
+                .iter()
+                .filter_map(|indices| indices.get(round))
+                .copied(),
+        );
         round += 1;
     }
     picked.truncate(PREVIEW_FACES);

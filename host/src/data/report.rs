@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use shared::keypoints::KEYPOINT_COORDS;
+use shared::keypoints::{KEYPOINT_COORDS, Keypoint};
 
 use super::Split;
 use super::error::RowProblem;
@@ -39,19 +39,27 @@ pub struct ClassCounts {
 impl ClassCounts {
     /// Empty counts over `names`.
     pub fn new(names: impl IntoIterator<Item = impl Into<String>>) -> ClassCounts {
-        ClassCounts { names: names.into_iter().map(Into::into).collect(), by_split: BTreeMap::new() }
+        ClassCounts {
+            names: names.into_iter().map(Into::into).collect(),
+            by_split: BTreeMap::new(),
+        }
     }
 
     /// Counts one sample of class `class` in `split`.
     pub fn add(&mut self, split: Split, class: usize) {
         let classes = self.names.len();
-        let counts = self.by_split.entry(split).or_insert_with(|| vec![0; classes]);
+        let counts = self
+            .by_split
+            .entry(split)
+            .or_insert_with(|| vec![0; classes]);
         counts[class] += 1;
     }
 
     /// Total count in `split`.
     pub fn split_total(&self, split: Split) -> u64 {
-        self.by_split.get(&split).map_or(0, |counts| counts.iter().sum())
+        self.by_split
+            .get(&split)
+            .map_or(0, |counts| counts.iter().sum())
     }
 
     /// Total count of class `class` over all splits.
@@ -64,6 +72,12 @@ impl ClassCounts {
         self.by_split.values().flatten().sum()
     }
 }
+
+/// The 30 coordinates of one sample.
+type KeypointCoords = [f32; KEYPOINT_COORDS];
+
+/// Which of the 30 coordinates of one sample are labelled.
+type KeypointMask = [bool; KEYPOINT_COORDS];
 
 /// Range and missing count of one keypoint column.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
@@ -85,20 +99,26 @@ pub struct KeypointReport {
     pub columns: Vec<CoordinateStats>,
     /// Kept samples with all 30 values present.
     pub complete_rows: u64,
+    /// Kept samples in which some `left_*` point lies left of (at a smaller x than) its
+    /// `right_*` partner: mirrored or mislabelled faces, since the subject's left is on the
+    /// image's right.
+    pub left_right_swapped_rows: u64,
 }
 
 impl KeypointReport {
     /// Builds the statistics from kept samples' coordinates and presence masks.
     pub fn from_samples<'a>(
-        samples: impl IntoIterator<Item = (&'a [f32; KEYPOINT_COORDS], &'a [bool; KEYPOINT_COORDS])>,
+        samples: impl IntoIterator<Item = (&'a KeypointCoords, &'a KeypointMask)>,
     ) -> KeypointReport {
         let mut sums = [0.0f64; KEYPOINT_COORDS];
         let mut counts = [0u64; KEYPOINT_COORDS];
         let mut columns = vec![CoordinateStats::default(); KEYPOINT_COORDS];
         let mut complete_rows = 0;
+        let mut left_right_swapped_rows = 0;
 
         for (coords, present) in samples {
             complete_rows += u64::from(present.iter().all(|known| *known));
+            left_right_swapped_rows += u64::from(has_swapped_sides(coords, present));
             for (column, stats) in columns.iter_mut().enumerate() {
                 if !present[column] {
                     stats.missing += 1;
@@ -115,8 +135,24 @@ impl KeypointReport {
         for (column, stats) in columns.iter_mut().enumerate() {
             stats.mean = (counts[column] > 0).then(|| sums[column] / counts[column] as f64);
         }
-        KeypointReport { columns, complete_rows }
+        KeypointReport {
+            columns,
+            complete_rows,
+            left_right_swapped_rows,
+        }
     }
+}
+
+/// Whether some labelled point on the subject's left has a smaller x than its labelled
+/// partner on the subject's right.
+fn has_swapped_sides(coords: &KeypointCoords, present: &KeypointMask) -> bool {
+    let mut left_points = Keypoint::ALL
+        .into_iter()
+        .filter(|point| point.name().contains("left"));
+    left_points.any(|left| {
+        let (left_x, right_x) = (left.x_column(), left.mirror().x_column());
+        present[left_x] && present[right_x] && coords[left_x] < coords[right_x]
+    })
 }
 
 /// Everything a reader noticed while reading one input.
@@ -147,6 +183,8 @@ pub struct LoadReport {
     /// Rows identical to a row of an earlier split (validation or test rows that equal a
     /// training row, test rows that equal a validation row): train/validation/test leakage.
     pub leakage_rows: u64,
+    /// Valid images whose pixels all hold one value (blank frames), kept as they are.
+    pub constant_images: u64,
     /// Whether the input itself said which split each row is in (`Usage` column or split
     /// folders); otherwise the splits are seeded.
     pub splits_from_data: bool,
@@ -180,6 +218,7 @@ impl LoadReport {
             conflicting_duplicate_groups: 0,
             conflicting_duplicates_dropped: 0,
             leakage_rows: 0,
+            constant_images: 0,
             splits_from_data: false,
             carved_from_train: BTreeMap::new(),
             split_counts: BTreeMap::new(),

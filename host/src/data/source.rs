@@ -61,27 +61,40 @@ fn with_zip_csv<T>(
     reader: BufReader<File>,
     read: impl FnOnce(&mut dyn BufRead, InputKind) -> Result<T, DataError>,
 ) -> Result<T, DataError> {
-    let zip_error = |source| DataError::Zip { path: path.to_owned(), source };
+    let zip_error = |source| DataError::Zip {
+        path: path.to_owned(),
+        source,
+    };
     let mut archive = zip::ZipArchive::new(reader).map_err(zip_error)?;
 
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
-    let csv_index = (0..archive.len()).find(|&index| {
-        archive.name_for_index(index).is_some_and(|name| {
-            !name.ends_with('/') && name.to_ascii_lowercase().ends_with(".csv")
-        })
-    });
+    let csv_index =
+        (0..archive.len()).find(|&index| archive.name_for_index(index).is_some_and(is_csv_entry));
     let Some(index) = csv_index else {
-        return Err(DataError::ZipWithoutCsv { path: path.to_owned(), entries: names.join(", ") });
+        return Err(DataError::ZipWithoutCsv {
+            path: path.to_owned(),
+            entries: names.join(", "),
+        });
     };
 
     let entry = archive.by_index(index).map_err(zip_error)?;
-    let kind = InputKind::Zip { entry: entry.name().to_owned() };
+    let kind = InputKind::Zip {
+        entry: entry.name().to_owned(),
+    };
     let mut text = BufReader::with_capacity(READ_BUFFER_BYTES, entry);
     read(&mut text, kind)
 }
 
+/// Whether a zip entry name is a CSV file (not a folder).
+fn is_csv_entry(name: &str) -> bool {
+    !name.ends_with('/') && name.to_ascii_lowercase().ends_with(".csv")
+}
+
 fn open_error(path: &Path, source: std::io::Error) -> DataError {
-    DataError::Open { path: path.to_owned(), source }
+    DataError::Open {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// Hands out the lines of a text stream with their 1-based numbers, without line endings
@@ -97,7 +110,13 @@ pub struct LineReader<'a> {
 impl<'a> LineReader<'a> {
     /// Reads lines of `reader`, naming `path` in errors.
     pub fn new(reader: &'a mut dyn BufRead, path: &Path) -> LineReader<'a> {
-        LineReader { reader, path: path.to_owned(), line: 0, bytes: 0, buffer: Vec::new() }
+        LineReader {
+            reader,
+            path: path.to_owned(),
+            line: 0,
+            bytes: 0,
+            buffer: Vec::new(),
+        }
     }
 
     /// The next line and its number, or `None` at the end of the stream.
@@ -106,9 +125,14 @@ impl<'a> LineReader<'a> {
     /// being read.
     pub fn next_line(&mut self) -> Result<Option<(u64, &[u8])>, DataError> {
         self.buffer.clear();
-        let read = self.reader.read_until(b'\n', &mut self.buffer).map_err(|source| {
-            DataError::Read { path: self.path.clone(), line: self.line + 1, source }
-        })?;
+        let read = self
+            .reader
+            .read_until(b'\n', &mut self.buffer)
+            .map_err(|source| DataError::Read {
+                path: self.path.clone(),
+                line: self.line + 1,
+                source,
+            })?;
         if read == 0 {
             return Ok(None);
         }
@@ -154,7 +178,10 @@ pub fn scan_lines(path: &Path) -> Result<LineScan, DataError> {
     with_text(path, |reader, _| {
         let mut lines = LineReader::new(reader, path);
         while lines.next_line()?.is_some() {}
-        Ok(LineScan { lines: lines.line(), bytes: lines.bytes() })
+        Ok(LineScan {
+            lines: lines.line(),
+            bytes: lines.bytes(),
+        })
     })
 }
 
@@ -164,7 +191,9 @@ pub fn first_line(path: &Path) -> Result<String, DataError> {
         let mut lines = LineReader::new(reader, path);
         match lines.next_line()? {
             Some((_, line)) => Ok(String::from_utf8_lossy(line).into_owned()),
-            None => Err(DataError::Empty { path: path.to_owned() }),
+            None => Err(DataError::Empty {
+                path: path.to_owned(),
+            }),
         }
     })
 }

@@ -19,7 +19,10 @@ pub struct SplitTarget {
 impl SplitTarget {
     /// `fraction` of `total` samples, rounded, for `split`.
     pub fn share(split: Split, fraction: f32, total: usize) -> SplitTarget {
-        SplitTarget { split, samples: (fraction as f64 * total as f64).round() as usize }
+        SplitTarget {
+            split,
+            samples: (fraction as f64 * total as f64).round() as usize,
+        }
     }
 }
 
@@ -43,7 +46,10 @@ pub fn pick_groups(
     let mut filled = vec![0usize; targets.len()];
     let mut chosen = vec![None; sizes.len()];
     for group in order {
-        let open = targets.iter().zip(&filled).position(|(target, count)| *count < target.samples);
+        let open = targets
+            .iter()
+            .zip(&filled)
+            .position(|(target, count)| *count < target.samples);
         let Some(target) = open else {
             break;
         };
@@ -65,7 +71,12 @@ mod tests {
             SplitTarget::share(Split::Validation, 0.2, 100),
         ];
         let first = pick_groups(&sizes, |_| true, &targets, 7);
-        let count = |split| first.iter().filter(|chosen| **chosen == Some(split)).count();
+        let count = |split| {
+            first
+                .iter()
+                .filter(|chosen| **chosen == Some(split))
+                .count()
+        };
         assert_eq!(count(Split::Test), 10);
         assert_eq!(count(Split::Validation), 20);
         assert_eq!(first, pick_groups(&sizes, |_| true, &targets, 7));

@@ -47,10 +47,18 @@ fn render_rows(text: &mut String, report: &LoadReport) {
         let _ = writeln!(text, "  bad: {problem}");
     }
     if report.skipped_count > report.skipped.len() as u64 {
-        let _ = writeln!(text, "  ... and {} more", report.skipped_count - report.skipped.len() as u64);
+        let _ = writeln!(
+            text,
+            "  ... and {} more",
+            report.skipped_count - report.skipped.len() as u64
+        );
     }
     if report.dropped_outside_label_set > 0 {
-        let _ = writeln!(text, "Outside the label set (dropped): {}", report.dropped_outside_label_set);
+        let _ = writeln!(
+            text,
+            "Outside the label set (dropped): {}",
+            report.dropped_outside_label_set
+        );
     }
 
     let splits: Vec<String> = report
@@ -60,14 +68,24 @@ fn render_rows(text: &mut String, report: &LoadReport) {
         .collect();
     let _ = writeln!(text, "Kept per split: {}", splits.join(", "));
     for (split, count) in &report.carved_from_train {
-        let _ = writeln!(text, "  {split}: {count} samples moved from train (the input has none)");
+        let _ = writeln!(
+            text,
+            "  {split}: {count} samples moved from train (the input has none)"
+        );
     }
 }
 
 /// A table with a row per split and a column per class, with totals.
 fn render_classes(text: &mut String, title: &str, counts: &ClassCounts) {
     let _ = writeln!(text, "\n{title}");
-    let width = counts.names.iter().map(String::len).max().unwrap_or(0).max(7) + 1;
+    let width = counts
+        .names
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(7)
+        + 1;
     let _ = write!(text, "{:<12}", "split");
     for name in &counts.names {
         let _ = write!(text, "{name:>width$}");
@@ -110,6 +128,11 @@ fn render_duplicates(text: &mut String, report: &LoadReport) {
         "  leakage: {} rows equal a row of an earlier split (train < validation < test)",
         report.leakage_rows
     );
+    let _ = writeln!(
+        text,
+        "Blank images (every pixel the same value, kept): {}",
+        report.constant_images
+    );
 }
 
 /// Missing values and ranges per keypoint column.
@@ -122,7 +145,16 @@ fn render_keypoints(text: &mut String, report: &LoadReport) {
         "\nKeypoints: {} of {} kept rows have all 30 values",
         keypoints.complete_rows, report.rows_kept
     );
-    let _ = writeln!(text, "{:<28}{:>9}{:>9}{:>9}{:>9}", "column", "missing", "min", "mean", "max");
+    let _ = writeln!(
+        text,
+        "Rows with a left point left of its right partner (mirrored or mislabelled): {}",
+        keypoints.left_right_swapped_rows
+    );
+    let _ = writeln!(
+        text,
+        "{:<28}{:>9}{:>9}{:>9}{:>9}",
+        "column", "missing", "min", "mean", "max"
+    );
     let show = |value: Option<f64>| value.map_or("-".to_owned(), |value| format!("{value:.1}"));
 
     for (name, stats) in KEYPOINT_COLUMNS.iter().zip(&keypoints.columns) {

@@ -2,6 +2,11 @@
 
 mod metrics;
 mod predict;
+mod report;
 
 pub use metrics::{ClassScores, ConfusionMatrix, KeypointErrors};
 pub use predict::predict_rows;
+pub use report::{
+    ClassReport, EmotionReport, KeypointReport, PointReport, evaluate_emotions,
+    evaluate_keypoints,
+};

@@ -128,7 +128,13 @@ impl KeypointOverlay {
     /// Labelled keypoints: dots in [`SideColours::TRUTH`].
     pub fn truth(coords: [f32; KEYPOINT_COORDS], present: [bool; KEYPOINT_COORDS]) -> Self {
         let name = "true".to_owned();
-        KeypointOverlay { coords, present, colours: SideColours::TRUTH, marker: Marker::Dot, name }
+        KeypointOverlay {
+            coords,
+            present,
+            colours: SideColours::TRUTH,
+            marker: Marker::Dot,
+            name,
+        }
     }
 
     /// Predicted keypoints, all present: crosses in [`SideColours::PREDICTION`].
@@ -159,7 +165,12 @@ pub struct FaceTile {
 impl FaceTile {
     /// A face without keypoints.
     pub fn new(pixels: Vec<u8>, side: usize, caption: impl Into<String>) -> FaceTile {
-        FaceTile { pixels, side, caption: caption.into(), overlays: Vec::new() }
+        FaceTile {
+            pixels,
+            side,
+            caption: caption.into(),
+            overlays: Vec::new(),
+        }
     }
 
     /// The face with one more keypoint set drawn on it.
@@ -185,7 +196,12 @@ impl Layout {
         let cell = largest * (TILE_TARGET_PX / largest).max(1);
         let width = GAP_PX + columns * (cell + GAP_PX);
         let height = LEGEND_PX + rows * (cell + CAPTION_PX + GAP_PX);
-        Layout { columns, cell, width, height }
+        Layout {
+            columns,
+            cell,
+            width,
+            height,
+        }
     }
 
     /// Top-left corner of tile `index`.
@@ -236,9 +252,12 @@ fn check_faces(faces: &[FaceTile]) -> Result<(), FaceGridError> {
 }
 
 type Area<'a> = plotters::drawing::DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
-type DrawResult<'a> = Result<(), plotters::drawing::DrawingAreaErrorKind<
-    <BitMapBackend<'a> as plotters::prelude::DrawingBackend>::ErrorType,
->>;
+type DrawResult<'a> = Result<
+    (),
+    plotters::drawing::DrawingAreaErrorKind<
+        <BitMapBackend<'a> as plotters::prelude::DrawingBackend>::ErrorType,
+    >,
+>;
 
 /// One legend entry per distinct keypoint set: its name and its three colours.
 fn draw_legend<'a>(root: &Area<'a>, faces: &[FaceTile]) -> DrawResult<'a> {
@@ -264,7 +283,11 @@ fn draw_legend<'a>(root: &Area<'a>, faces: &[FaceTile]) -> DrawResult<'a> {
                 x += 3 * MARKER_PX;
             }
             let style = (FONT, FONT_PX).into_font().color(&BLACK);
-            root.draw(&Text::new(label.clone(), (x, y - FONT_PX as i32 / 2), style))?;
+            root.draw(&Text::new(
+                label.clone(),
+                (x, y - FONT_PX as i32 / 2),
+                style,
+            ))?;
             x += (label.len() as i32 + 2) * (FONT_PX as i32 / 2);
         }
     }
@@ -272,19 +295,29 @@ fn draw_legend<'a>(root: &Area<'a>, faces: &[FaceTile]) -> DrawResult<'a> {
 }
 
 /// The enlarged face, its caption and its keypoints.
-fn draw_tile<'a>(root: &Area<'a>, layout: &Layout, index: usize, face: &FaceTile) -> DrawResult<'a> {
+fn draw_tile<'a>(
+    root: &Area<'a>,
+    layout: &Layout,
+    index: usize,
+    face: &FaceTile,
+) -> DrawResult<'a> {
     let (x, y) = layout.origin(index);
     let scale = layout.cell / face.side;
     let shown = face.side * scale;
     let rgb = enlarge_to_rgb(&face.pixels, face.side, scale);
-    if let Some(bitmap) = BitMapElement::with_owned_buffer((x, y), (shown as u32, shown as u32), rgb)
+    if let Some(bitmap) =
+        BitMapElement::with_owned_buffer((x, y), (shown as u32, shown as u32), rgb)
     {
         root.draw(&bitmap)?;
     }
 
     let caption_style = (FONT, FONT_PX).into_font().color(&BLACK);
     let caption = clip_caption(&face.caption, layout.cell);
-    root.draw(&Text::new(caption, (x, y + layout.cell as i32 + 3), caption_style))?;
+    root.draw(&Text::new(
+        caption,
+        (x, y + layout.cell as i32 + 3),
+        caption_style,
+    ))?;
 
     for overlay in &face.overlays {
         for point in Keypoint::ALL {
@@ -293,14 +326,22 @@ fn draw_tile<'a>(root: &Area<'a>, layout: &Layout, index: usize, face: &FaceTile
                 continue;
             }
             let to_screen = |value: f32, start: i32| start + ((value + 0.5) * scale as f32) as i32;
-            let at = (to_screen(overlay.coords[x_column], x), to_screen(overlay.coords[y_column], y));
+            let at = (
+                to_screen(overlay.coords[x_column], x),
+                to_screen(overlay.coords[y_column], y),
+            );
             draw_marker(root, at, overlay.colours.of(point), overlay.marker)?;
         }
     }
     Ok(())
 }
 
-fn draw_marker<'a>(root: &Area<'a>, at: (i32, i32), colour: RGBColor, marker: Marker) -> DrawResult<'a> {
+fn draw_marker<'a>(
+    root: &Area<'a>,
+    at: (i32, i32),
+    colour: RGBColor,
+    marker: Marker,
+) -> DrawResult<'a> {
     match marker {
         Marker::Dot => {
             root.draw(&Circle::new(at, MARKER_PX + 1, BLACK.filled()))?;

@@ -2,8 +2,10 @@
 
 pub mod face_grid;
 
+mod confusion;
 mod curves;
 
+pub use confusion::draw_confusion_matrix;
 pub use curves::draw_training_curves;
 
 use std::sync::Once;

@@ -19,7 +19,9 @@ pub fn keypoint_pixels(seed: u32) -> String {
 
 fn pixel_field(count: usize, seed: u32) -> String {
     let values: Vec<String> = (0..count)
-        .map(|index| ((index as u32 * 31 + seed * 97 + (index as u32 / 7) * seed) % 256).to_string())
+        .map(|index| {
+            ((index as u32 * 31 + seed * 97 + (index as u32 / 7) * seed) % 256).to_string()
+        })
         .collect();
     values.join(" ")
 }
@@ -47,7 +49,13 @@ pub fn good_fer_rows(count: u32) -> Vec<(&'static str, String, &'static str)> {
     const CODES: [&str; 5] = ["0", "1", "3", "4", "5"];
     const USAGES: [&str; 3] = ["Training", "PublicTest", "PrivateTest"];
     (0..count)
-        .map(|row| (CODES[row as usize % 5], fer_pixels(row), USAGES[row as usize % 3]))
+        .map(|row| {
+            (
+                CODES[row as usize % 5],
+                fer_pixels(row),
+                USAGES[row as usize % 3],
+            )
+        })
         .collect()
 }
 
@@ -79,7 +87,11 @@ pub fn keypoint_row(coords: &[f32; 30], missing: &[usize], seed: u32) -> String 
         .iter()
         .enumerate()
         .map(|(column, value)| {
-            if missing.contains(&column) { String::new() } else { format!("{value:.6}") }
+            if missing.contains(&column) {
+                String::new()
+            } else {
+                format!("{value:.6}")
+            }
         })
         .collect();
     fields.push(keypoint_pixels(seed));

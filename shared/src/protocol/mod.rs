@@ -56,3 +56,6 @@ pub const UNCERTAIN: &str = "uncertain";
 
 /// Separator of label names in the `$EEHLO` sentence.
 pub const LABEL_SEPARATOR: char = '|';
+
+#[cfg(test)]
+mod tests;
