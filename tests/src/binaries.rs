@@ -2,20 +2,19 @@
 //!
 //! The `sim` binary belongs to `emotion-edge-firmware` and `emotion-edge` to
 //! `emotion-edge-host`, so cargo does not hand this crate their paths
-//! (`CARGO_BIN_EXE_*` only covers a package's own binaries). They are looked up, in order:
+//! (`CARGO_BIN_EXE_*` only covers a package's own binaries), and `cargo test -p
+//! emotion-edge-tests` does not rebuild them. So:
 //!
-//! 1. in `EMOTION_EDGE_SIM` / `EMOTION_EDGE_CLI`, when set (an explicit path);
-//! 2. in the profile folder this test executable was built into (`target/<profile>/`, the
-//!    parent of the `deps/` folder holding the test), where `cargo test --workspace` and
-//!    `cargo build --workspace` put every binary of the workspace;
-//! 3. failing both, they are built there with `cargo build -p <package> --bin <name>`, using
-//!    the cargo that runs the tests (`$CARGO`).
-//!
-//! Run `cargo test --workspace` (or build both binaries first) so the binaries are fresh:
-//! step 2 takes whatever binary is there.
+//! 1. `EMOTION_EDGE_SIM` / `EMOTION_EDGE_CLI`, when set, name the binary to use as it is;
+//! 2. otherwise the binary lives in the profile folder this test executable was built into
+//!    (`target/<profile>/`, the parent of the `deps/` folder that holds the test);
+//! 3. under `cargo test` (`$CARGO` is set), `cargo build -p <package> --bin <name>` runs
+//!    once per test process before the first use, so the binary matches the sources (a quick
+//!    no-op when it is fresh); run directly, the test builds only a missing binary.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// A program of the workspace that the end-to-end tests run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +51,7 @@ impl Program {
     }
 }
 
-/// The path of `program`, building it when no binary is found.
+/// The path of `program`, built from the current sources when cargo runs the tests.
 ///
 /// # Panics
 /// When it is neither found nor buildable; the message says what was tried.
@@ -63,17 +62,26 @@ pub fn program_path(program: Program) -> PathBuf {
 
     let profile_dir = profile_dir();
     let path = profile_dir.join(program.binary_name());
-    if path.is_file() {
-        return path;
+    if std::env::var_os("CARGO").is_some() || !path.is_file() {
+        build_once(program, &profile_dir);
     }
-
-    build(program, &profile_dir);
     assert!(
         path.is_file(),
         "`cargo build` succeeded but {} is missing",
         path.display()
     );
     path
+}
+
+/// Builds `program` the first time it is asked for in this process.
+fn build_once(program: Program, profile_dir: &Path) {
+    static SIM: OnceLock<()> = OnceLock::new();
+    static CLI: OnceLock<()> = OnceLock::new();
+    let built = match program {
+        Program::Sim => &SIM,
+        Program::Cli => &CLI,
+    };
+    built.get_or_init(|| build(program, profile_dir));
 }
 
 /// `target/<profile>/`: the parent of the `deps/` folder that holds this test executable.

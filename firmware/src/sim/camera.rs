@@ -14,12 +14,12 @@ pub const IMAGE_EXTENSIONS: [&str; 3] = ["png", "jpg", "jpeg"];
 #[derive(Debug, thiserror::Error)]
 pub enum CameraError {
     /// The camera path does not exist or cannot be listed.
-    #[error("cannot open camera {path}: {source}")]
+    #[error("cannot open camera {path}: {cause}")]
     Open {
         /// The file or folder given as the camera.
         path: PathBuf,
         /// The operating system's reason.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A folder without any image file.
     #[error("camera folder {path} holds no .png, .jpg or .jpeg image")]
@@ -150,9 +150,9 @@ impl FrameSource for ImageCamera {
 
 /// `path` itself when it is a file, else the folder's image files sorted by name.
 fn image_files(path: &Path) -> Result<Vec<PathBuf>, CameraError> {
-    let open_error = |source| CameraError::Open {
+    let open_error = |cause| CameraError::Open {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let metadata = std::fs::metadata(path).map_err(open_error)?;
     if !metadata.is_dir() {

@@ -31,12 +31,12 @@ const INPUT_SHAPE: [usize; 4] = [1, 1, INPUT_SIDE, INPUT_SIDE];
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// The file cannot be read.
-    #[error("cannot read model file {path}: {source}")]
+    #[error("cannot read model file {path}: {cause}")]
     Read {
         /// The model file.
         path: PathBuf,
         /// The operating system's reason.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The model card beside the file is unusable.
     #[error(transparent)]
@@ -114,9 +114,9 @@ impl TractEngine {
     /// is one), parses it, checks the contract (`input` f32 [1, 1, 96, 96], `keypoints`
     /// [1, 30], `emotion` [1, 5]) and optimises it.
     pub fn load(path: &Path) -> Result<TractEngine, ModelError> {
-        let bytes = std::fs::read(path).map_err(|source| ModelError::Read {
+        let bytes = std::fs::read(path).map_err(|cause| ModelError::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         let sha256: [u8; 32] = Sha256::digest(&bytes).into();
         let card = read_model_card(path)?;

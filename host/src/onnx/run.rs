@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tract_onnx::pb::ModelProto;
 use tract_onnx::prelude::{
-    Framework, InferenceModelExt, IntoTValue, Tensor, TypedRunnableModel, tvec,
+    Framework, InferenceModelExt, IntoTValue, Tensor, TypedRunnableModel, TypedSimplePlan, tvec,
 };
 
 use super::OnnxError;
@@ -45,7 +45,7 @@ impl TractModel {
         let plan = tract_onnx::onnx()
             .model_for_proto_model(model)
             .and_then(|inference| inference.into_optimized())
-            .and_then(|typed| typed.into_runnable())
+            .and_then(TypedSimplePlan::new)
             .map_err(|error| OnnxError::tract("load the model", error))?;
 
         Ok(TractModel {

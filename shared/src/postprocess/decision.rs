@@ -19,7 +19,10 @@ pub struct DecisionConfig {
 
 impl DecisionConfig {
     /// The documented defaults: `min_confidence` 0.40, `min_margin` 0.10.
-    pub const DEFAULT: DecisionConfig = DecisionConfig { min_confidence: 0.40, min_margin: 0.10 };
+    pub const DEFAULT: DecisionConfig = DecisionConfig {
+        min_confidence: 0.40,
+        min_margin: 0.10,
+    };
 }
 
 impl Default for DecisionConfig {
@@ -73,7 +76,10 @@ pub fn decide(probabilities: &[f32], config: &DecisionConfig) -> Decision {
 
     let confident = top.best_score.is_finite() && top.best_score >= config.min_confidence;
     if confident && top.margin() >= config.min_margin {
-        Decision::Label { index: top.best, confidence: top.best_score }
+        Decision::Label {
+            index: top.best,
+            confidence: top.best_score,
+        }
     } else {
         Decision::Uncertain
     }
@@ -86,7 +92,13 @@ mod tests {
     #[test]
     fn a_clear_winner_is_named() {
         let decision = decide(&[0.1, 0.1, 0.6, 0.1, 0.1], &DecisionConfig::DEFAULT);
-        assert_eq!(decision, Decision::Label { index: 2, confidence: 0.6 });
+        assert_eq!(
+            decision,
+            Decision::Label {
+                index: 2,
+                confidence: 0.6
+            }
+        );
         assert_eq!(decision.index(), Some(2));
     }
 
@@ -105,7 +117,10 @@ mod tests {
 
     #[test]
     fn thresholds_come_from_the_config() {
-        let lenient = DecisionConfig { min_confidence: 0.3, min_margin: 0.0 };
+        let lenient = DecisionConfig {
+            min_confidence: 0.3,
+            min_margin: 0.0,
+        };
         let decision = decide(&[0.45, 0.40, 0.05, 0.05, 0.05], &lenient);
         assert_eq!(decision.index(), Some(0));
     }

@@ -32,7 +32,9 @@ pub fn softmax<const N: usize>(logits: &[f32; N]) -> Option<[f32; N]> {
 /// Index of the largest value, the lowest index on ties; `None` when `values` is empty or
 /// holds a NaN.
 pub fn argmax(values: &[f32]) -> Option<usize> {
-    top_two(values).map(|top| top.best).or_else(|| single_index(values))
+    top_two(values)
+        .map(|top| top.best)
+        .or_else(|| single_index(values))
 }
 
 /// The two highest-scoring classes of a score vector.
@@ -63,7 +65,11 @@ pub fn top_two(values: &[f32]) -> Option<TopTwo> {
         return None;
     }
 
-    let (mut best, mut runner_up) = if values[1] > values[0] { (1, 0) } else { (0, 1) };
+    let (mut best, mut runner_up) = if values[1] > values[0] {
+        (1, 0)
+    } else {
+        (0, 1)
+    };
     for (index, &value) in values.iter().enumerate().skip(2) {
         if value > values[best] {
             runner_up = best;
@@ -117,7 +123,10 @@ mod tests {
     fn softmax_survives_huge_logits() {
         let probabilities = softmax(&[1000.0, 999.0, -1000.0]).unwrap();
         assert!(probabilities.iter().all(|p| p.is_finite()));
-        assert!((probabilities[0] - 0.731_058_6).abs() < 1e-5, "{probabilities:?}");
+        assert!(
+            (probabilities[0] - 0.731_058_6).abs() < 1e-5,
+            "{probabilities:?}"
+        );
         assert_eq!(probabilities[2], 0.0);
     }
 

@@ -98,8 +98,17 @@ impl<const N: usize> Smoother<N> {
             SmootherConfig::DEFAULT.alpha
         };
 
-        let config = SmootherConfig { alpha, switch_margin: config.switch_margin.max(0.0), ..config };
-        Smoother { config, average: [0.0; N], frames: 0, shown: None }
+        let config = SmootherConfig {
+            alpha,
+            switch_margin: config.switch_margin.max(0.0),
+            ..config
+        };
+        Smoother {
+            config,
+            average: [0.0; N],
+            frames: 0,
+            shown: None,
+        }
     }
 
     /// The configuration in use (after the corrections of [`Smoother::new`]).
@@ -125,7 +134,10 @@ impl<const N: usize> Smoother<N> {
     /// The label currently displayed, with its smoothed probability.
     pub fn decision(&self) -> Decision {
         match self.shown {
-            Some(index) => Decision::Label { index, confidence: self.average[index] },
+            Some(index) => Decision::Label {
+                index,
+                confidence: self.average[index],
+            },
             None => Decision::Uncertain,
         }
     }
@@ -145,7 +157,11 @@ impl<const N: usize> Smoother<N> {
 
     /// Moves the average towards `probabilities` by `alpha` (the first frame sets it).
     fn fold_in(&mut self, probabilities: &[f32; N]) {
-        let alpha = if self.frames == 0 { 1.0 } else { self.config.alpha };
+        let alpha = if self.frames == 0 {
+            1.0
+        } else {
+            self.config.alpha
+        };
         for (average, &probability) in self.average.iter_mut().zip(probabilities) {
             *average += alpha * (probability - *average);
         }
@@ -222,7 +238,13 @@ mod tests {
     fn a_steady_input_is_shown_at_once() {
         let mut smoother = Smoother::default();
         let decision = shown_after(&mut smoother, &[HAPPY]);
-        assert_eq!(decision, Decision::Label { index: 3, confidence: 0.8 });
+        assert_eq!(
+            decision,
+            Decision::Label {
+                index: 3,
+                confidence: 0.8
+            }
+        );
         assert_eq!(smoother.frames(), 1);
     }
 
@@ -258,18 +280,30 @@ mod tests {
         let before = smoother;
 
         let nan = [0.1, f32::NAN, 0.1, 0.6, 0.2];
-        assert_eq!(smoother.update(&nan), Err(RejectedFrame::NotFinite { index: 1 }));
+        assert_eq!(
+            smoother.update(&nan),
+            Err(RejectedFrame::NotFinite { index: 1 })
+        );
         let infinite = [f32::INFINITY, 0.0, 0.0, 0.0, 0.0];
-        assert_eq!(smoother.update(&infinite), Err(RejectedFrame::NotFinite { index: 0 }));
+        assert_eq!(
+            smoother.update(&infinite),
+            Err(RejectedFrame::NotFinite { index: 0 })
+        );
         let negative = [0.1, 0.1, 0.1, 0.8, -0.1];
-        assert_eq!(smoother.update(&negative), Err(RejectedFrame::OutOfRange { index: 4 }));
+        assert_eq!(
+            smoother.update(&negative),
+            Err(RejectedFrame::OutOfRange { index: 4 })
+        );
 
         assert_eq!(smoother, before);
     }
 
     #[test]
     fn reset_forgets_everything_but_the_config() {
-        let config = SmootherConfig { alpha: 0.5, ..SmootherConfig::DEFAULT };
+        let config = SmootherConfig {
+            alpha: 0.5,
+            ..SmootherConfig::DEFAULT
+        };
         let mut smoother: Smoother = Smoother::new(config);
         shown_after(&mut smoother, &[HAPPY]);
         smoother.reset();
@@ -280,7 +314,10 @@ mod tests {
     #[test]
     fn an_invalid_alpha_falls_back_to_the_default() {
         for alpha in [0.0, -1.0, 1.5, f32::NAN] {
-            let smoother: Smoother = Smoother::new(SmootherConfig { alpha, ..Default::default() });
+            let smoother: Smoother = Smoother::new(SmootherConfig {
+                alpha,
+                ..Default::default()
+            });
             assert_eq!(smoother.config().alpha, SmootherConfig::DEFAULT.alpha);
         }
     }

@@ -11,12 +11,10 @@ use crate::labels::{EMOTION_CLASSES, EmotionLabelSet, FerClass};
 
 use super::checksum::{checksum, parse_checksum};
 use super::fields::{
-    ClassIndex, Decipixels, ErrorCode, ErrorText, FirmwareVersion, ModelDigest, Percent,
-    Permille, ReadoutLabel, parse_u32,
+    ClassIndex, Decipixels, ErrorCode, ErrorText, FirmwareVersion, ModelDigest, Percent, Permille,
+    ReadoutLabel, parse_u32,
 };
-use super::sentence::{
-    EmotionSentence, ErrorSentence, HelloSentence, KeypointSentence, Sentence,
-};
+use super::sentence::{EmotionSentence, ErrorSentence, HelloSentence, KeypointSentence, Sentence};
 use super::{LABEL_SEPARATOR, LINE_END, MAX_KEYPOINT_LINE_LEN, MAX_LINE_LEN, UNCERTAIN};
 
 /// Fields of a `$EEHLO` line, the tag included.
@@ -119,7 +117,10 @@ impl fmt::Display for DecodeError {
                 write!(f, "`$` or `*` inside the sentence at byte {position}")
             }
             DecodeError::BadChecksum { expected, found } => {
-                write!(f, "checksum {found:02X} does not match the body's {expected:02X}")
+                write!(
+                    f,
+                    "checksum {found:02X} does not match the body's {expected:02X}"
+                )
             }
             DecodeError::UnknownSentence => write!(f, "unknown sentence tag"),
             DecodeError::WrongFieldCount { expected, found } => {
@@ -152,19 +153,28 @@ pub fn decode_with(line: &[u8], labels: &EmotionLabelSet) -> Result<Sentence, De
 
     let found = line.len() + LINE_END.len();
     if found > kind.max_len() {
-        return Err(DecodeError::TooLong { max: kind.max_len(), found });
+        return Err(DecodeError::TooLong {
+            max: kind.max_len(),
+            found,
+        });
     }
 
     let found = 1 + fields.clone().count();
     if found != kind.field_count() {
-        return Err(DecodeError::WrongFieldCount { expected: kind.field_count(), found });
+        return Err(DecodeError::WrongFieldCount {
+            expected: kind.field_count(),
+            found,
+        });
     }
 
     let mut values: heapless::Vec<&[u8], KEYPOINT_FIELDS> = heapless::Vec::new();
     for field in core::iter::once(tag).chain(fields) {
         values
             .push(field)
-            .map_err(|_| DecodeError::WrongFieldCount { expected: kind.field_count(), found })?;
+            .map_err(|_| DecodeError::WrongFieldCount {
+                expected: kind.field_count(),
+                found,
+            })?;
     }
     kind.parse(&values, labels)
 }
@@ -202,7 +212,9 @@ fn checked_body(line: &[u8]) -> Result<&[u8], DecodeError> {
     let body = framed.get(1..).unwrap_or_default();
 
     if let Some(offset) = body.iter().position(|&byte| byte == b'$' || byte == b'*') {
-        return Err(DecodeError::MisplacedDelimiter { position: 1 + offset });
+        return Err(DecodeError::MisplacedDelimiter {
+            position: 1 + offset,
+        });
     }
 
     let expected = checksum(body);
@@ -283,7 +295,11 @@ fn parse_hello(fields: &[&[u8]]) -> Result<HelloSentence, DecodeError> {
         .ok_or(DecodeError::BadText { field: 1 })?;
     let model = ModelDigest::parse(model).ok_or(DecodeError::BadText { field: 2 })?;
     let labels = parse_label_set(labels).ok_or(DecodeError::BadLabel { field: 3 })?;
-    Ok(HelloSentence { firmware, model, labels })
+    Ok(HelloSentence {
+        firmware,
+        model,
+        labels,
+    })
 }
 
 /// Five distinct class names separated by `|`.
@@ -317,12 +333,22 @@ fn parse_emotion(
         .ok_or(DecodeError::BadNumber { field: 3 })?;
 
     let mut probabilities = [Permille::ZERO; EMOTION_CLASSES];
-    for (index, (slot, field)) in probabilities.iter_mut().zip([p0, p1, p2, p3, p4]).enumerate() {
+    for (index, (slot, field)) in probabilities
+        .iter_mut()
+        .zip([p0, p1, p2, p3, p4])
+        .enumerate()
+    {
         *slot = Permille::parse(field).ok_or(DecodeError::BadNumber { field: 4 + index })?;
     }
 
     let infer_ms = parse_u32(infer_ms).ok_or(DecodeError::BadNumber { field: 9 })?;
-    Ok(EmotionSentence { seq, label, confidence, probabilities, infer_ms })
+    Ok(EmotionSentence {
+        seq,
+        label,
+        confidence,
+        probabilities,
+        infer_ms,
+    })
 }
 
 /// `uncertain`, or a name of `labels`.
@@ -366,5 +392,8 @@ fn parse_error(fields: &[&[u8]]) -> Result<ErrorSentence, DecodeError> {
 
 /// The field-count error for a sentence of `expected` fields.
 fn wrong_count(expected: usize, fields: &[&[u8]]) -> DecodeError {
-    DecodeError::WrongFieldCount { expected, found: fields.len() }
+    DecodeError::WrongFieldCount {
+        expected,
+        found: fields.len(),
+    }
 }

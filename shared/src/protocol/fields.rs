@@ -311,8 +311,12 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 4] =
-        [ErrorCode::Frame, ErrorCode::Engine, ErrorCode::Model, ErrorCode::Camera];
+    pub const ALL: [ErrorCode; 4] = [
+        ErrorCode::Frame,
+        ErrorCode::Engine,
+        ErrorCode::Model,
+        ErrorCode::Camera,
+    ];
 
     /// The upper-case word written on the wire.
     pub fn wire_name(self) -> &'static str {
@@ -417,7 +421,11 @@ fn parse_fixed(field: &[u8], decimals: u32) -> Option<i32> {
     }
 
     let whole = parse_u32(integer)?;
-    let fraction_value = if fraction.is_empty() { 0 } else { parse_u32(fraction)? };
+    let fraction_value = if fraction.is_empty() {
+        0
+    } else {
+        parse_u32(fraction)?
+    };
     let fraction_scale = 10_u32.pow(decimals - fraction.len() as u32);
 
     let magnitude = whole * 10_u32.pow(decimals) + fraction_value * fraction_scale;

@@ -50,7 +50,11 @@ impl<const N: usize> LineAssembler<N> {
         LineAssembler {
             buffer: heapless::Vec::new(),
             position: Position::BetweenLines,
-            stats: LineStats { lines: 0, dropped_bytes: 0, overlong_runs: 0 },
+            stats: LineStats {
+                lines: 0,
+                dropped_bytes: 0,
+                overlong_runs: 0,
+            },
         }
     }
 

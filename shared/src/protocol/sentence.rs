@@ -8,8 +8,7 @@ use crate::postprocess::Decision;
 
 use super::checksum::ChecksumWriter;
 use super::fields::{
-    Decipixels, ErrorCode, ErrorText, FirmwareVersion, ModelDigest, Percent, Permille,
-    ReadoutLabel,
+    Decipixels, ErrorCode, ErrorText, FirmwareVersion, ModelDigest, Percent, Permille, ReadoutLabel,
 };
 use super::{LABEL_SEPARATOR, LINE_END, MAX_SENTENCE_LEN, TALKER};
 
@@ -89,7 +88,10 @@ impl KeypointSentence {
     /// The sentence for one frame's model output, in pixels (see [`Decipixels::from_pixels`]
     /// for rounding and saturation).
     pub fn from_pixels(seq: u32, coords: &[f32; KEYPOINT_COORDS]) -> KeypointSentence {
-        KeypointSentence { seq, coords: coords.map(Decipixels::from_pixels) }
+        KeypointSentence {
+            seq,
+            coords: coords.map(Decipixels::from_pixels),
+        }
     }
 }
 
@@ -139,7 +141,10 @@ impl Sentence {
     pub fn encode(&self, labels: &EmotionLabelSet) -> ReadoutLine {
         let mut line = ReadoutLine::new();
         let written = self.write_to(labels, &mut line);
-        debug_assert!(written.is_ok(), "a readout sentence outgrew its line buffer");
+        debug_assert!(
+            written.is_ok(),
+            "a readout sentence outgrew its line buffer"
+        );
         line
     }
 
@@ -197,10 +202,19 @@ fn write_emotion<W: Write>(
 /// `,<seq>,<x0>,<y0>,..,<x14>,<y14>`.
 fn write_keypoints<W: Write>(keypoints: &KeypointSentence, out: &mut W) -> fmt::Result {
     write!(out, ",{}", keypoints.seq)?;
-    keypoints.coords.iter().try_for_each(|coord| write!(out, ",{coord}"))
+    keypoints
+        .coords
+        .iter()
+        .try_for_each(|coord| write!(out, ",{coord}"))
 }
 
 /// `,<seq>,<code>,<text>`.
 fn write_error<W: Write>(error: &ErrorSentence, out: &mut W) -> fmt::Result {
-    write!(out, ",{},{},{}", error.seq, error.code.wire_name(), error.text)
+    write!(
+        out,
+        ",{},{},{}",
+        error.seq,
+        error.code.wire_name(),
+        error.text
+    )
 }
