@@ -49,7 +49,10 @@ impl core::fmt::Display for FrameError {
         match self {
             FrameError::Empty => write!(f, "frame has zero width or height"),
             FrameError::WrongLength { expected, actual } => {
-                write!(f, "frame holds {actual} bytes, its size and format need {expected}")
+                write!(
+                    f,
+                    "frame holds {actual} bytes, its size and format need {expected}"
+                )
             }
             FrameError::OddYuyvWidth => write!(f, "YUYV frame width must be even"),
             FrameError::CropOutsideFrame => write!(f, "crop box is empty or outside the frame"),
@@ -96,19 +99,30 @@ impl<'a> Frame<'a> {
         if width == 0 || height == 0 {
             return Err(FrameError::Empty);
         }
-        if format == PixelFormat::Yuyv422 && width % 2 != 0 {
+        if format == PixelFormat::Yuyv422 && !width.is_multiple_of(2) {
             return Err(FrameError::OddYuyvWidth);
         }
 
         let expected = width
             .checked_mul(height)
             .and_then(|pixels| pixels.checked_mul(format.bytes_per_pixel()))
-            .ok_or(FrameError::WrongLength { expected: usize::MAX, actual: data.len() })?;
+            .ok_or(FrameError::WrongLength {
+                expected: usize::MAX,
+                actual: data.len(),
+            })?;
         if data.len() != expected {
-            return Err(FrameError::WrongLength { expected, actual: data.len() });
+            return Err(FrameError::WrongLength {
+                expected,
+                actual: data.len(),
+            });
         }
 
-        Ok(Frame { format, width, height, data })
+        Ok(Frame {
+            format,
+            width,
+            height,
+            data,
+        })
     }
 
     /// Pixel format.
@@ -146,7 +160,8 @@ impl<'a> Frame<'a> {
     pub fn check_crop(&self, crop: CropBox) -> Result<CropBox, FrameError> {
         let right = crop.x.checked_add(crop.width);
         let bottom = crop.y.checked_add(crop.height);
-        let inside = matches!((right, bottom), (Some(r), Some(b)) if r <= self.width && b <= self.height);
+        let inside =
+            matches!((right, bottom), (Some(r), Some(b)) if r <= self.width && b <= self.height);
         if crop.width == 0 || crop.height == 0 || !inside {
             return Err(FrameError::CropOutsideFrame);
         }
@@ -163,12 +178,14 @@ impl<'a> Frame<'a> {
 
         match self.format {
             PixelFormat::Grey8 => self.data[pixel],
-            PixelFormat::Rgb565Le => {
-                rgb565_grey(u16::from_le_bytes([self.data[2 * pixel], self.data[2 * pixel + 1]]))
-            }
-            PixelFormat::Rgb565Be => {
-                rgb565_grey(u16::from_be_bytes([self.data[2 * pixel], self.data[2 * pixel + 1]]))
-            }
+            PixelFormat::Rgb565Le => rgb565_grey(u16::from_le_bytes([
+                self.data[2 * pixel],
+                self.data[2 * pixel + 1],
+            ])),
+            PixelFormat::Rgb565Be => rgb565_grey(u16::from_be_bytes([
+                self.data[2 * pixel],
+                self.data[2 * pixel + 1],
+            ])),
             PixelFormat::Yuyv422 => self.data[2 * pixel],
         }
     }
@@ -201,12 +218,21 @@ mod tests {
     fn wrong_length_is_reported_with_both_sizes() {
         let data = [0u8; 10];
         let err = Frame::new(PixelFormat::Rgb565Le, 2, 3, &data).unwrap_err();
-        assert_eq!(err, FrameError::WrongLength { expected: 12, actual: 10 });
+        assert_eq!(
+            err,
+            FrameError::WrongLength {
+                expected: 12,
+                actual: 10
+            }
+        );
     }
 
     #[test]
     fn zero_size_and_odd_yuyv_are_rejected() {
-        assert_eq!(Frame::new(PixelFormat::Grey8, 0, 3, &[]).unwrap_err(), FrameError::Empty);
+        assert_eq!(
+            Frame::new(PixelFormat::Grey8, 0, 3, &[]).unwrap_err(),
+            FrameError::Empty
+        );
         let data = [0u8; 6];
         let err = Frame::new(PixelFormat::Yuyv422, 3, 1, &data).unwrap_err();
         assert_eq!(err, FrameError::OddYuyvWidth);
@@ -238,10 +264,28 @@ mod tests {
     fn centre_square_and_crop_checks() {
         let data = [0u8; 12];
         let frame = Frame::new(PixelFormat::Grey8, 4, 3, &data).unwrap();
-        assert_eq!(frame.centre_square(), CropBox { x: 0, y: 0, width: 3, height: 3 });
-        let outside = CropBox { x: 2, y: 0, width: 3, height: 1 };
+        assert_eq!(
+            frame.centre_square(),
+            CropBox {
+                x: 0,
+                y: 0,
+                width: 3,
+                height: 3
+            }
+        );
+        let outside = CropBox {
+            x: 2,
+            y: 0,
+            width: 3,
+            height: 1,
+        };
         assert_eq!(frame.check_crop(outside), Err(FrameError::CropOutsideFrame));
-        let huge = CropBox { x: usize::MAX, y: 0, width: 2, height: 1 };
+        let huge = CropBox {
+            x: usize::MAX,
+            y: 0,
+            width: 2,
+            height: 1,
+        };
         assert_eq!(frame.check_crop(huge), Err(FrameError::CropOutsideFrame));
     }
 }

@@ -225,7 +225,10 @@ mod tests {
         let (original_coords, original_present) = (coords, present);
 
         mirror_keypoints(&mut coords, &mut present, 96);
-        assert_eq!(coords[Keypoint::LeftEyeCenter.x_column()], 95.0 - original_coords[2]);
+        assert_eq!(
+            coords[Keypoint::LeftEyeCenter.x_column()],
+            95.0 - original_coords[2]
+        );
         mirror_keypoints(&mut coords, &mut present, 96);
 
         assert_eq!(coords, original_coords);

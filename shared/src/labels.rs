@@ -147,7 +147,10 @@ mod tests {
     #[test]
     fn default_set_order_matches_the_design() {
         let set = EmotionLabelSet::DEFAULT;
-        assert_eq!(set.names(), ["angry", "disgust", "sad", "happy", "surprise"]);
+        assert_eq!(
+            set.names(),
+            ["angry", "disgust", "sad", "happy", "surprise"]
+        );
     }
 
     #[test]
@@ -156,7 +159,16 @@ mod tests {
         let mapped: [Option<usize>; 8] = core::array::from_fn(|code| set.index_of_code(code as u8));
         assert_eq!(
             mapped,
-            [Some(0), Some(1), None, Some(3), Some(2), Some(4), None, None]
+            [
+                Some(0),
+                Some(1),
+                None,
+                Some(3),
+                Some(2),
+                Some(4),
+                None,
+                None
+            ]
         );
     }
 

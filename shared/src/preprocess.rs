@@ -64,12 +64,7 @@ pub fn resize_grey(
 }
 
 /// Bilinear sample at the centre of output pixel `at`, mapped into the crop box.
-fn bilinear_sample(
-    frame: &Frame<'_>,
-    crop: CropBox,
-    at: (usize, usize),
-    scale: (f32, f32),
-) -> f32 {
+fn bilinear_sample(frame: &Frame<'_>, crop: CropBox, at: (usize, usize), scale: (f32, f32)) -> f32 {
     let (x0, x1, tx) = bilinear_taps(at.0, scale.0, crop.x, crop.width);
     let (y0, y1, ty) = bilinear_taps(at.1, scale.1, crop.y, crop.height);
 
@@ -104,13 +99,21 @@ fn area_average(frame: &Frame<'_>, crop: CropBox, at: (usize, usize), scale: (f3
         }
     }
 
-    if weight_sum > 0.0 { sum / weight_sum } else { 0.0 }
+    if weight_sum > 0.0 {
+        sum / weight_sum
+    } else {
+        0.0
+    }
 }
 
 /// First source index past the span ending at `end`, kept inside `length`.
 fn ceil_index(end: f32, length: usize) -> usize {
     let end_index = end as usize;
-    let past = if (end_index as f32) < end { end_index + 1 } else { end_index };
+    let past = if (end_index as f32) < end {
+        end_index + 1
+    } else {
+        end_index
+    };
     past.min(length)
 }
 
@@ -158,7 +161,12 @@ mod tests {
     fn downscaling_averages_blocks() {
         let data = [0u8, 100, 50, 50, 200, 200, 10, 30];
         let frame = grey_frame(4, 2, &data);
-        let crop = CropBox { x: 0, y: 0, width: 4, height: 2 };
+        let crop = CropBox {
+            x: 0,
+            y: 0,
+            width: 4,
+            height: 2,
+        };
         let mut out = [0.0; 2];
         resize_grey(&frame, crop, &mut out, 2, 1);
         assert_eq!(out, [125.0, 35.0]);
@@ -180,7 +188,12 @@ mod tests {
     fn a_crop_outside_the_frame_is_an_error() {
         let data = [0u8; 16];
         let mut input = [0.5; INPUT_LEN];
-        let crop = CropBox { x: 3, y: 3, width: 2, height: 2 };
+        let crop = CropBox {
+            x: 3,
+            y: 3,
+            width: 2,
+            height: 2,
+        };
         let result = frame_to_input(&grey_frame(4, 4, &data), Some(crop), &mut input);
         assert_eq!(result, Err(FrameError::CropOutsideFrame));
         assert!(input.iter().all(|value| *value == 0.5));

@@ -8,13 +8,20 @@
 //! 1. `EMOTION_EDGE_SIM` / `EMOTION_EDGE_CLI`, when set, name the binary to use as it is;
 //! 2. otherwise the binary lives in the profile folder this test executable was built into
 //!    (`target/<profile>/`, the parent of the `deps/` folder that holds the test);
-//! 3. under `cargo test` (`$CARGO` is set), `cargo build -p <package> --bin <name>` runs
-//!    once per test process before the first use, so the binary matches the sources (a quick
-//!    no-op when it is fresh); run directly, the test builds only a missing binary.
+//! 3. when that binary is missing or older than any file of its package's `src/`, its
+//!    `Cargo.toml`, `shared/src/` or `Cargo.lock`, `cargo build -p <package> --bin <name>`
+//!    (with the cargo running the tests, `$CARGO`) rebuilds it there first, once per process.
+//!
+//! `cargo test --workspace` builds `sim` itself (its package has integration tests). A
+//! binary built by step 3 is built for its package alone, so cargo may compile some
+//! dependencies a second time with other features: build both binaries beforehand
+//! (`cargo build -p emotion-edge-firmware --bin sim -p emotion-edge-host --bin emotion-edge`)
+//! to avoid that in CI.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use std::time::SystemTime;
 
 /// A program of the workspace that the end-to-end tests run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +49,15 @@ impl Program {
         }
     }
 
+    /// The folders and files its binary is built from, relative to the workspace root.
+    fn sources(self) -> [&'static str; 5] {
+        let (src, manifest) = match self {
+            Program::Sim => ("firmware/src", "firmware/Cargo.toml"),
+            Program::Cli => ("host/src", "host/Cargo.toml"),
+        };
+        [src, manifest, "shared/src", "Cargo.lock", "Cargo.toml"]
+    }
+
     /// The environment variable that may name its path.
     pub fn override_variable(self) -> &'static str {
         match self {
@@ -62,7 +78,7 @@ pub fn program_path(program: Program) -> PathBuf {
 
     let profile_dir = profile_dir();
     let path = profile_dir.join(program.binary_name());
-    if std::env::var_os("CARGO").is_some() || !path.is_file() {
+    if is_stale(program, &path) {
         build_once(program, &profile_dir);
     }
     assert!(
@@ -82,6 +98,34 @@ fn build_once(program: Program, profile_dir: &Path) {
         Program::Cli => &CLI,
     };
     built.get_or_init(|| build(program, profile_dir));
+}
+
+/// Whether the binary at `path` is missing or older than one of its sources.
+fn is_stale(program: Program, path: &Path) -> bool {
+    let Ok(built) = path.metadata().and_then(|metadata| metadata.modified()) else {
+        return true;
+    };
+    let root = crate::workspace_dir();
+    program
+        .sources()
+        .iter()
+        .any(|source| newer_than(&root.join(source), built))
+}
+
+/// Whether `path`, or any file below it, was modified after `time`.
+fn newer_than(path: &Path, time: SystemTime) -> bool {
+    let Ok(metadata) = path.metadata() else {
+        return false;
+    };
+    if metadata.modified().is_ok_and(|modified| modified > time) {
+        return true;
+    }
+    metadata.is_dir()
+        && std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| newer_than(&entry.path(), time))
 }
 
 /// `target/<profile>/`: the parent of the `deps/` folder that holds this test executable.

@@ -133,6 +133,9 @@ impl FrameSource for ImageCamera {
         };
         self.wait_for_frame_time();
 
+        // Limitation: every capture decodes its image file again (a few microseconds for the
+        // 48x48 samples), so with --fps 0 the frame rate includes decoding; a real sensor
+        // delivers raw pixels.
         let image = image::open(&path).map_err(|error| CameraError::Decode {
             file: file_name(&path),
             reason: error.to_string(),

@@ -196,6 +196,8 @@ impl ReadoutSession {
 
     /// Records a frame's arrival and returns the rate over the window.
     fn frame_arrived(&mut self, now: Duration) -> Option<f32> {
+        // Limitation: the rate comes from host arrival times, since the sentences carry no
+        // device timestamp; USB serial buffering can bunch arrivals and make it jitter.
         if self.arrivals.len() == RATE_WINDOW {
             self.arrivals.pop_front();
         }
