@@ -8,6 +8,8 @@ use shared::labels::EmotionLabelSet;
 
 use crate::data::{KeypointSample, ReadOptions, Split, read_emotions, read_keypoints};
 use crate::eval::{evaluate_emotions, evaluate_keypoints};
+use burn::module::Module;
+
 use crate::model::{EmotionNet, KeypointNet, Net};
 use crate::plot::draw_confusion_matrix;
 use crate::plot::face_grid::{FaceTile, KeypointOverlay, draw_face_grid};

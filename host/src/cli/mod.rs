@@ -2,6 +2,7 @@
 
 pub mod combine;
 pub mod data;
+pub mod eval;
 pub mod export;
 pub mod monitor;
 pub mod quantize;
@@ -26,6 +27,8 @@ pub enum Command {
     Data(data::DataCommand),
     /// Train the emotion or the keypoint network.
     Train(train::TrainArgs),
+    /// Score a trained model on a split of a data file.
+    Eval(eval::EvalArgs),
     /// Export a training checkpoint to a float ONNX model with its model card.
     Export(export::ExportArgs),
     /// Combine a keypoint and an emotion ONNX model into one with a shared input.

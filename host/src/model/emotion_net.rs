@@ -44,21 +44,21 @@ impl EmotionNetConfig {
     pub fn for_arch(arch: Arch, classes: usize) -> Self {
         let backbone = match arch {
             Arch::Reference => BackboneConfig::new(
-                None,
-                StemConfig::new(64, 7, 2, 3, Some([3, 2])),
+                StemConfig::new(64, 7, 2, 3).with_pool(Some([3, 2])),
                 vec![ResStageConfig::new([64, 64, 256]), ResStageConfig::new([128, 128, 512])],
             ),
             Arch::Edge => BackboneConfig::new(
-                Some(2),
-                StemConfig::new(32, 3, 1, 1, Some([2, 2])),
+                StemConfig::new(32, 3, 1, 1).with_pool(Some([2, 2])),
                 vec![ResStageConfig::new([32, 32, 128]), ResStageConfig::new([64, 64, 256])],
-            ),
+            )
+            .with_input_pool(Some(2)),
         };
         let channels = backbone.channels_out();
         let side = backbone.output_side(INPUT_SIDE);
         let head = match arch {
-            Arch::Reference => DenseHeadConfig::new(channels, side, Some(4), vec![], classes),
-            Arch::Edge => DenseHeadConfig::new(channels, side, Some(side), vec![], classes)
+            Arch::Reference => DenseHeadConfig::new(channels, side, vec![], classes).with_pool(Some(4)),
+            Arch::Edge => DenseHeadConfig::new(channels, side, vec![], classes)
+                .with_pool(Some(side))
                 .with_input_dropout(0.3),
         };
         Self::new(backbone, head)

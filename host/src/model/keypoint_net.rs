@@ -45,13 +45,11 @@ impl KeypointNetConfig {
     pub fn for_arch(arch: Arch) -> Self {
         let backbone = match arch {
             Arch::Reference => BackboneConfig::new(
-                None,
-                StemConfig::new(64, 7, 2, 3, Some([3, 2])),
+                StemConfig::new(64, 7, 2, 3).with_pool(Some([3, 2])),
                 vec![ResStageConfig::new([64, 64, 256]), ResStageConfig::new([128, 128, 512])],
             ),
             Arch::Edge => BackboneConfig::new(
-                None,
-                StemConfig::new(32, 5, 2, 2, Some([2, 2])),
+                StemConfig::new(32, 5, 2, 2).with_pool(Some([2, 2])),
                 vec![ResStageConfig::new([32, 32, 128]), ResStageConfig::new([64, 64, 256])],
             ),
         };
@@ -64,7 +62,7 @@ impl KeypointNetConfig {
         };
         let channels = backbone.channels_out();
         let side = backbone.output_side(INPUT_SIDE);
-        let head = DenseHeadConfig::new(channels, side, Some(2), hidden, KEYPOINT_COORDS);
+        let head = DenseHeadConfig::new(channels, side, hidden, KEYPOINT_COORDS).with_pool(Some(2));
         Self::new(backbone, head)
     }
 

@@ -1,7 +1,7 @@
 //! Writing files and folders so that a crash leaves either the old or the new version.
 
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use super::error::TrainError;

@@ -68,5 +68,5 @@ pub fn batch_tensor(values: Vec<f32>, device: &Device) -> Tensor<4> {
 
 /// Reads a `[rows, columns]` tensor back as row-major values.
 pub fn read_rows(tensor: Tensor<2>) -> Result<Vec<f32>, TrainError> {
-    tensor.into_data().into_vec::<f32>().map_err(|e| TrainError::Tensor(format!("{e:?}")))
+    tensor.into_data().try_into_vec::<f32>().map_err(|e| TrainError::Tensor(format!("{e:?}")))
 }

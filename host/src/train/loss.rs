@@ -81,7 +81,7 @@ mod tests {
     fn class_weights_shift_the_mean_towards_heavy_classes() {
         let device = device();
         let targets = soft_targets(&[0, 1], &[1.0, 3.0], 0.0, &device);
-        let values = targets.into_data().into_vec::<f32>().unwrap();
+        let values = targets.into_data().try_into_vec::<f32>().unwrap();
         assert_eq!(values, vec![0.25, 0.0, 0.0, 0.75]);
     }
 
@@ -89,7 +89,7 @@ mod tests {
     fn smoothing_spreads_mass_over_classes() {
         let device = device();
         let targets = soft_targets(&[2], &[1.0; 4], 0.2, &device);
-        let values = targets.into_data().into_vec::<f32>().unwrap();
+        let values = targets.into_data().try_into_vec::<f32>().unwrap();
         assert!((values[2] - 0.85).abs() < 1e-6);
         assert!((values[0] - 0.05).abs() < 1e-6);
         assert!((values.iter().sum::<f32>() - 1.0).abs() < 1e-6);
