@@ -5,8 +5,9 @@ use burn::module::Module;
 use burn::prelude::Device;
 use host::model::{Arch, BackboneConfig, EmotionNetConfig, KeypointNetConfig};
 
-/// Batch-normalisation parameters (scale and shift per channel) of a backbone, which the
-/// configuration-based count leaves out.
+/// Batch-normalisation values (scale, shift, running mean and running variance per channel)
+/// of a backbone, which Burn counts as parameters and the configuration-based count leaves
+/// out.
 fn batch_norm_params(backbone: &BackboneConfig) -> usize {
     let mut channels = backbone.stem.channels;
     for stage in &backbone.stages {
@@ -14,7 +15,7 @@ fn batch_norm_params(backbone: &BackboneConfig) -> usize {
         channels += f1 + f2 + 2 * f3;
         channels += stage.identity_blocks * (f1 + f2 + f3);
     }
-    2 * channels
+    4 * channels
 }
 
 #[test]
@@ -57,7 +58,11 @@ fn built_modules_match_the_configuration_counts() {
     for arch in [Arch::Reference, Arch::Edge] {
         let emotion = EmotionNetConfig::for_arch(arch, 5);
         let built = emotion.init(&device).num_params();
-        assert_eq!(built, emotion.cost().params + batch_norm_params(&emotion.backbone), "{arch}");
+        assert_eq!(
+            built,
+            emotion.cost().params + batch_norm_params(&emotion.backbone),
+            "{arch}"
+        );
 
         let keypoints = KeypointNetConfig::for_arch(arch);
         let built = keypoints.init(&device).num_params();

@@ -3,6 +3,8 @@
 
 mod onnx_support;
 
+use std::collections::BTreeMap;
+
 use burn::module::{Module, Param, RunningState};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
@@ -10,6 +12,7 @@ use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d
 use burn::tensor::{Device, Tensor, TensorData};
 use host::export::export_module;
 use host::model::{Arch, EmotionNetConfig, KeypointNetConfig, initialise_parameters};
+use host::onnx::pb::ModelProto;
 use host::onnx::{ModelHead, TractModel, graph};
 use onnx_support::{max_abs_diff, random_image, uniform};
 use rand::SeedableRng;
@@ -66,7 +69,7 @@ fn image_tensor(image: &[f32], device: &Device) -> Tensor<4> {
 fn burn_output(forward: impl Fn(Tensor<4>) -> Tensor<2>, image: &[f32]) -> Vec<f32> {
     forward(image_tensor(image, &Device::default()))
         .into_data()
-        .into_vec::<f32>()
+        .try_into_vec::<f32>()
         .unwrap()
 }
 
@@ -88,6 +91,14 @@ fn worst_difference(
         .fold(0.0, f32::max)
 }
 
+fn op_counts(model: &ModelProto) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for node in &graph(model, "exported").unwrap().node {
+        *counts.entry(node.op_type.clone()).or_default() += 1;
+    }
+    counts
+}
+
 #[test]
 fn small_net_exports_with_folded_norm_and_matches_burn() {
     let device = Device::default();
@@ -107,6 +118,7 @@ fn small_net_exports_with_folded_norm_and_matches_burn() {
     assert_eq!(graph.output[0].name, "keypoints");
     let tract = TractModel::new(&model).unwrap();
     let worst = worst_difference(&tract, |x| net.valid().forward(x), 6, 2);
+    eprintln!("small net: max abs difference {worst}");
     assert!(worst <= 1e-4, "max abs difference {worst}");
 }
 
@@ -153,8 +165,14 @@ fn edge_keypoint_net_exports_and_matches_burn() {
 
     let model = export_module(&net, ModelHead::Keypoints, |net, x| net.forward(x)).unwrap();
 
+    let ops = op_counts(&model);
+    assert!(
+        !ops.contains_key("BatchNormalization") && ops["Conv"] >= 10,
+        "{ops:?}"
+    );
     let tract = TractModel::new(&model).unwrap();
     let worst = worst_difference(&tract, |x| net.valid().forward(x), 3, 8);
+    eprintln!("edge keypoint net: {ops:?}, max abs difference {worst}");
     assert!(worst <= 1e-4, "max abs difference {worst}");
 }
 
@@ -166,7 +184,13 @@ fn edge_emotion_net_exports_probabilities_that_match_burn() {
 
     let model = export_module(&net, ModelHead::Emotion, |net, x| net.forward(x)).unwrap();
 
+    let ops = op_counts(&model);
+    assert!(
+        !ops.contains_key("BatchNormalization") && ops["Softmax"] == 1,
+        "{ops:?}"
+    );
     let tract = TractModel::new(&model).unwrap();
     let worst = worst_difference(&tract, |x| net.valid().probabilities(x), 3, 10);
+    eprintln!("edge emotion net: {ops:?}, max abs difference {worst}");
     assert!(worst <= 1e-4, "max abs difference {worst}");
 }

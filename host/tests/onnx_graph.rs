@@ -9,7 +9,8 @@ use host::onnx::{
     set_contract_names, simplify,
 };
 use onnx_support::{
-    conv_norm_model, head_model, max_abs_diff, random_image, reshape_model, uniform,
+    conv_norm_model, conv_pool_norm_model, head_model, max_abs_diff, random_image, reshape_model,
+    uniform,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -132,6 +133,34 @@ fn folding_batch_norm_keeps_outputs_within_1e5() {
         worst = worst.max(max_abs_diff(expected, actual));
     }
     assert!(worst <= 1e-5, "max abs difference {worst}");
+}
+
+#[test]
+fn batch_norm_after_max_pool_folds_when_its_scales_are_positive() {
+    let original = conv_pool_norm_model(7, 1.0);
+    let mut folded = original.clone();
+    let mut negative = conv_pool_norm_model(7, -1.0);
+    let mut rng = StdRng::seed_from_u64(7);
+
+    let count = fold_batch_norms(graph_mut(&mut folded, "pooled").unwrap()).unwrap();
+    let negative_count = fold_batch_norms(graph_mut(&mut negative, "negative").unwrap()).unwrap();
+
+    assert_eq!((count, negative_count), (1, 0));
+    let ops: Vec<&str> = graph(&folded, "pooled")
+        .unwrap()
+        .node
+        .iter()
+        .map(|node| node.op_type.as_str())
+        .collect();
+    assert_eq!(ops, ["Conv", "MaxPool"]);
+    let before = TractModel::new(&original).unwrap();
+    let after = TractModel::new(&folded).unwrap();
+    for _ in 0..8 {
+        let input = uniform(&mut rng, 3 * 16 * 16, -2.0, 2.0);
+        let expected = &before.run(&input).unwrap()[0].values;
+        let actual = &after.run(&input).unwrap()[0].values;
+        assert!(max_abs_diff(expected, actual) <= 1e-5);
+    }
 }
 
 #[test]

@@ -192,7 +192,7 @@ fn percentile_ranges_lie_inside_minmax_ranges() {
     let percentile = calibrate(&model, &inputs, CalibrationMethod::Percentile).unwrap();
 
     assert_eq!(minmax.len(), percentile.len());
-    assert!(minmax.contains_key("input") && minmax.contains_key("conv_out"));
+    assert!(minmax.contains_key("x") && minmax.contains_key("conv_out"));
     for (name, wide) in &minmax {
         let narrow = percentile[name];
         let slack = (wide.high - wide.low) / 1000.0;

@@ -8,8 +8,8 @@ mod train_support;
 use burn::prelude::*;
 use host::model::{Arch, EmotionNetConfig, initialise_parameters};
 use host::train::{
-    EmotionTask, RunPaths, TaskKind, TrainOptions, inference_device, load_weights,
-    best_checkpoint, train, training_device,
+    EmotionTask, RunPaths, TaskKind, TrainOptions, best_checkpoint, inference_device, load_weights,
+    train, training_device,
 };
 
 fn outputs_after_training(folder: &std::path::Path, seed: u64) -> Vec<f32> {
@@ -27,14 +27,22 @@ fn outputs_after_training(folder: &std::path::Path, seed: u64) -> Vec<f32> {
     options.epochs = 1;
     options.batch_size = 16;
     options.seed = seed;
-    let paths = RunPaths { folder: folder.to_path_buf(), resume: false, data: None };
+    let paths = RunPaths {
+        folder: folder.to_path_buf(),
+        resume: false,
+        data: None,
+    };
     train(&task, &options, &paths, &training_device()).unwrap();
 
     let device = inference_device();
     let model = EmotionNetConfig::for_arch(Arch::Edge, 2).init(&device);
     let model = load_weights(&best_checkpoint(folder), model).unwrap();
     let probe = Tensor::<4>::ones([1, 1, 96, 96], &device).mul_scalar(0.5);
-    model.probabilities(probe).into_data().to_vec::<f32>().unwrap()
+    model
+        .probabilities(probe)
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap()
 }
 
 #[test]
@@ -46,7 +54,11 @@ fn one_seed_gives_identical_weights() {
         let model = initialise_parameters(config.init(&device), &device, seed);
         // Draw something in between to show that earlier draws do not matter.
         let _noise = Tensor::<1>::random([7], burn::tensor::Distribution::Default, &device);
-        model.forward(probe.clone()).into_data().to_vec::<f32>().unwrap()
+        model
+            .forward(probe.clone())
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap()
     };
     assert_eq!(logits(3), logits(3));
     assert_ne!(logits(3), logits(4));

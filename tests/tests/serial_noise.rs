@@ -137,7 +137,7 @@ fn random_bytes_on_a_pty_do_not_cost_a_good_line() {
     let mut noise = Noise(11);
 
     let monitor = command(Program::Cli)
-        .args(["monitor", "--timeout", "10", "--port"])
+        .args(["monitor", "--timeout", "5", "--port"])
         .arg(pty.host_end())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

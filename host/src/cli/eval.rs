@@ -74,7 +74,10 @@ impl EvalArgs {
         // Limitation: only Burn checkpoints are read; exported .onnx models need their own
         // loader here, selected by file extension.
         if self.model.extension().is_some_and(|e| e == "onnx") {
-            bail!("{}: evaluating .onnx models is not supported by this build", self.model.display());
+            bail!(
+                "{}: evaluating .onnx models is not supported by this build",
+                self.model.display()
+            );
         }
         let folder = resolve_checkpoint(&self.model)?;
         let (folder, state) = load_state(&folder)?;
@@ -84,8 +87,15 @@ impl EvalArgs {
             Net::Keypoints(model) => Net::Keypoints(load_weights(&folder, model)?),
         };
         let seed = self.seed.unwrap_or(state.options.seed);
-        let read = ReadOptions { limit: self.limit, seed, ..ReadOptions::default() };
-        let out = self.out.clone().unwrap_or_else(|| default_out(&folder, self.split));
+        let read = ReadOptions {
+            limit: self.limit,
+            seed,
+            ..ReadOptions::default()
+        };
+        let out = self
+            .out
+            .clone()
+            .unwrap_or_else(|| default_out(&folder, self.split));
         std::fs::create_dir_all(&out).with_context(|| format!("{}", out.display()))?;
         tracing::info!(checkpoint = %folder.display(), arch = %state.net.arch(), "model loaded");
 
@@ -105,9 +115,19 @@ impl EvalArgs {
         let dataset = read_emotions(&self.data, &EmotionLabelSet::DEFAULT, read)?;
         let samples: Vec<_> = dataset.split(self.split.split()).cloned().collect();
         if samples.is_empty() {
-            bail!("{}: the {:?} split is empty", self.data.display(), self.split);
+            bail!(
+                "{}: the {:?} split is empty",
+                self.data.display(),
+                self.split
+            );
         }
-        let report = evaluate_emotions(model, labels, &samples, self.batch_size, &inference_device())?;
+        let report = evaluate_emotions(
+            model,
+            labels,
+            &samples,
+            self.batch_size,
+            &inference_device(),
+        )?;
 
         let heat_map = out.join("confusion.png");
         draw_confusion_matrix(&heat_map, labels, &report.confusion)
@@ -123,10 +143,17 @@ impl EvalArgs {
 
     fn keypoints(&self, model: &KeypointNet, read: &ReadOptions, out: &Path) -> anyhow::Result<()> {
         let dataset = read_keypoints(&self.data, read)?;
-        let samples: Vec<KeypointSample> =
-            dataset.samples.into_iter().filter(|s| s.split == self.split.split()).collect();
+        let samples: Vec<KeypointSample> = dataset
+            .samples
+            .into_iter()
+            .filter(|s| s.split == self.split.split())
+            .collect();
         if samples.is_empty() {
-            bail!("{}: the {:?} split is empty", self.data.display(), self.split);
+            bail!(
+                "{}: the {:?} split is empty",
+                self.data.display(),
+                self.split
+            );
         }
         let (report, predictions) =
             evaluate_keypoints(model, &samples, self.batch_size, &inference_device())?;
@@ -165,7 +192,13 @@ fn caption(sample: &KeypointSample) -> String {
 fn default_out(checkpoint: &Path, split: SplitArg) -> PathBuf {
     let name = format!("eval-{}", format!("{split:?}").to_lowercase());
     match checkpoint.parent().and_then(Path::parent) {
-        Some(run) if checkpoint.parent().is_some_and(|p| p.ends_with("checkpoints")) => run.join(name),
+        Some(run)
+            if checkpoint
+                .parent()
+                .is_some_and(|p| p.ends_with("checkpoints")) =>
+        {
+            run.join(name)
+        }
         _ => checkpoint.join(name),
     }
 }

@@ -1,5 +1,6 @@
 //! The `emotion-edge` command line: one module per subcommand.
 
+pub mod bench;
 pub mod combine;
 pub mod data;
 pub mod eval;
@@ -29,6 +30,9 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Score a trained model on a split of a data file.
     Eval(eval::EvalArgs),
+    /// Measure training throughput.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Export a training checkpoint to a float ONNX model with its model card.
     Export(export::ExportArgs),
     /// Combine a keypoint and an emotion ONNX model into one with a shared input.
@@ -46,6 +50,7 @@ impl Cli {
             Command::Data(command) => command.run(),
             Command::Train(args) => args.run(),
             Command::Eval(args) => args.run(),
+            Command::Bench(command) => command.run(),
             Command::Export(args) => args.run(),
             Command::Combine(args) => args.run(),
             Command::Quantize(args) => args.run(),

@@ -50,7 +50,7 @@ pub struct TrainArgs {
     /// Run folder for checkpoints, metrics and curves [default: runs/<task>-<arch>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Continue the run in --out from its last checkpoint.
+    /// Continue the run in --out from its last checkpoint (starts afresh if it has none).
     #[arg(long)]
     pub resume: bool,
     /// Epochs without a better validation metric before stopping.
@@ -93,9 +93,17 @@ impl TrainArgs {
         let folder = self.out.clone().unwrap_or_else(|| {
             PathBuf::from("runs").join(format!("{}-{}", self.task.name(), self.arch))
         });
-        let paths = RunPaths { folder, resume: self.resume, data: Some(data.clone()) };
+        let paths = RunPaths {
+            folder,
+            resume: self.resume,
+            data: Some(data.clone()),
+        };
         let options = self.options();
-        let read = ReadOptions { limit: self.limit, seed: self.seed, ..ReadOptions::default() };
+        let read = ReadOptions {
+            limit: self.limit,
+            seed: self.seed,
+            ..ReadOptions::default()
+        };
 
         let summary = match self.task {
             TaskKind::Emotion => train_emotion(&data, &read, &options, &paths)?,
@@ -134,8 +142,17 @@ fn train_emotion(
     let dataset = read_emotions(data, &EmotionLabelSet::DEFAULT, read)?;
     let train_split: Vec<_> = dataset.split(Split::Train).cloned().collect();
     let validation: Vec<_> = dataset.split(Split::Validation).cloned().collect();
-    let labels = dataset.labels.names().iter().map(|name| name.to_string()).collect();
-    tracing::info!(train = train_split.len(), validation = validation.len(), "emotion splits");
+    let labels = dataset
+        .labels
+        .names()
+        .iter()
+        .map(|name| name.to_string())
+        .collect();
+    tracing::info!(
+        train = train_split.len(),
+        validation = validation.len(),
+        "emotion splits"
+    );
 
     let task = EmotionTask::new(
         options.arch,
@@ -156,10 +173,21 @@ fn train_keypoints(
     paths: &RunPaths,
 ) -> anyhow::Result<RunSummary> {
     let dataset = read_keypoints(data, read)?;
-    let split = |which| dataset.samples.iter().filter(|s| s.split == which).cloned().collect();
+    let split = |which| {
+        dataset
+            .samples
+            .iter()
+            .filter(|s| s.split == which)
+            .cloned()
+            .collect()
+    };
     let train_split: Vec<_> = split(Split::Train);
     let validation: Vec<_> = split(Split::Validation);
-    tracing::info!(train = train_split.len(), validation = validation.len(), "keypoint splits");
+    tracing::info!(
+        train = train_split.len(),
+        validation = validation.len(),
+        "keypoint splits"
+    );
 
     let task = KeypointTask::new(options.arch, &train_split, &validation)?;
     Ok(train(&task, options, paths, &training_device())?)

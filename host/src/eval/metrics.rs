@@ -26,7 +26,9 @@ pub struct ClassScores {
 impl ConfusionMatrix {
     /// An empty matrix for `classes` classes.
     pub fn new(classes: usize) -> Self {
-        Self { counts: vec![vec![0; classes]; classes] }
+        Self {
+            counts: vec![vec![0; classes]; classes],
+        }
     }
 
     /// Number of classes.
@@ -62,7 +64,12 @@ impl ConfusionMatrix {
         } else {
             0.0
         };
-        ClassScores { precision, recall, f1, support }
+        ClassScores {
+            precision,
+            recall,
+            f1,
+            support,
+        }
     }
 
     /// Unweighted mean of the per-class F1 scores.
@@ -122,7 +129,11 @@ impl KeypointErrors {
     pub fn rmse(&self) -> f64 {
         let squared: f64 = self.squared.iter().sum();
         let count: u64 = self.counts.iter().sum();
-        if count == 0 { 0.0 } else { (squared / count as f64).sqrt() }
+        if count == 0 {
+            0.0
+        } else {
+            (squared / count as f64).sqrt()
+        }
     }
 
     /// Root mean squared error of each point over its labelled x and y values, in pixels.
@@ -130,7 +141,11 @@ impl KeypointErrors {
         std::array::from_fn(|p| {
             let squared = self.squared[2 * p] + self.squared[2 * p + 1];
             let count = self.counts[2 * p] + self.counts[2 * p + 1];
-            if count == 0 { 0.0 } else { (squared / count as f64).sqrt() }
+            if count == 0 {
+                0.0
+            } else {
+                (squared / count as f64).sqrt()
+            }
         })
     }
 
@@ -139,7 +154,11 @@ impl KeypointErrors {
     pub fn mean_distance(&self) -> f64 {
         let total: f64 = self.distances.iter().sum();
         let count: u64 = self.point_counts.iter().sum();
-        if count == 0 { 0.0 } else { total / count as f64 }
+        if count == 0 {
+            0.0
+        } else {
+            total / count as f64
+        }
     }
 
     /// Labelled coordinates counted.
@@ -149,7 +168,11 @@ impl KeypointErrors {
 }
 
 fn ratio(part: u64, whole: u64) -> f64 {
-    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 #[cfg(test)]

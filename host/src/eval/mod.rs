@@ -7,6 +7,5 @@ mod report;
 pub use metrics::{ClassScores, ConfusionMatrix, KeypointErrors};
 pub use predict::predict_rows;
 pub use report::{
-    ClassReport, EmotionReport, KeypointReport, PointReport, evaluate_emotions,
-    evaluate_keypoints,
+    ClassReport, EmotionReport, KeypointReport, PointReport, evaluate_emotions, evaluate_keypoints,
 };

@@ -126,7 +126,10 @@ pub fn evaluate_keypoints(
     let points = KEYPOINT_NAMES
         .iter()
         .zip(errors.point_rmse())
-        .map(|(name, rmse)| PointReport { name: name.to_string(), rmse })
+        .map(|(name, rmse)| PointReport {
+            name: name.to_string(),
+            rmse,
+        })
         .collect();
     let report = KeypointReport {
         samples: samples.len(),
@@ -147,7 +150,11 @@ impl EmotionReport {
             "{} samples  accuracy {:.4}  macro-F1 {:.4}\n",
             self.samples, self.accuracy, self.macro_f1
         );
-        let _ = writeln!(text, "{:<10} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "F1", "support");
+        let _ = writeln!(
+            text,
+            "{:<10} {:>9} {:>9} {:>9} {:>8}",
+            "class", "precision", "recall", "F1", "support"
+        );
         for class in &self.classes {
             let _ = writeln!(
                 text,

@@ -44,7 +44,9 @@ impl BackboneConfig {
         }
 
         Backbone {
-            input_pool: self.input_pool.map(|side| AvgPool2dConfig::new([side, side]).init()),
+            input_pool: self
+                .input_pool
+                .map(|side| AvgPool2dConfig::new([side, side]).init()),
             stem: self.stem.init(device),
             stages,
         }
@@ -52,7 +54,9 @@ impl BackboneConfig {
 
     /// Channels of the output feature map.
     pub fn channels_out(&self) -> usize {
-        self.stages.last().map_or(self.stem.channels, ResStageConfig::channels_out)
+        self.stages
+            .last()
+            .map_or(self.stem.channels, ResStageConfig::channels_out)
     }
 
     /// Side of the output feature map for a square input of side `side`.

@@ -84,7 +84,9 @@ impl ConvBlock {
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
         let x = self.reduce_pool.forward(self.reduce.forward(input.clone()));
         let x = self.relu.forward(self.reduce_norm.forward(x));
-        let x = self.relu.forward(self.spatial_norm.forward(self.spatial.forward(x)));
+        let x = self
+            .relu
+            .forward(self.spatial_norm.forward(self.spatial.forward(x)));
         let x = self.expand_norm.forward(self.expand.forward(x));
 
         let shortcut = self.shortcut_pool.forward(self.shortcut.forward(input));

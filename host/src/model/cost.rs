@@ -21,12 +21,18 @@ impl ModelCost {
     /// square map of side `output_side`.
     pub fn conv(inputs: usize, outputs: usize, kernel: usize, output_side: usize) -> Self {
         let weights = inputs * outputs * kernel * kernel;
-        Self { params: weights + outputs, macs: weights * output_side * output_side }
+        Self {
+            params: weights + outputs,
+            macs: weights * output_side * output_side,
+        }
     }
 
     /// A dense layer with a bias.
     pub fn dense(inputs: usize, outputs: usize) -> Self {
-        Self { params: inputs * outputs + outputs, macs: inputs * outputs }
+        Self {
+            params: inputs * outputs + outputs,
+            macs: inputs * outputs,
+        }
     }
 }
 
@@ -34,7 +40,10 @@ impl std::ops::Add for ModelCost {
     type Output = Self;
 
     fn add(self, other: Self) -> Self {
-        Self { params: self.params + other.params, macs: self.macs + other.macs }
+        Self {
+            params: self.params + other.params,
+            macs: self.macs + other.macs,
+        }
     }
 }
 

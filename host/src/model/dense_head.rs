@@ -76,10 +76,16 @@ impl DenseHeadConfig {
         }
 
         DenseHead {
-            pool: self.pool.map(|side| AvgPool2dConfig::new([side, side]).init()),
+            pool: self
+                .pool
+                .map(|side| AvgPool2dConfig::new([side, side]).init()),
             input_dropout: DropoutConfig::new(self.input_dropout).init(),
             hidden,
-            dropouts: self.hidden.iter().map(|l| DropoutConfig::new(l.dropout).init()).collect(),
+            dropouts: self
+                .hidden
+                .iter()
+                .map(|l| DropoutConfig::new(l.dropout).init())
+                .collect(),
             output: glorot_linear(inputs, self.outputs, device),
             relu: Relu::new(),
         }

@@ -5,13 +5,13 @@ use burn::module::Module;
 use burn::prelude::*;
 use burn::tensor::activation::softmax;
 
+use super::INPUT_SIDE;
 use super::arch::Arch;
 use super::backbone::{Backbone, BackboneConfig};
 use super::cost::ModelCost;
 use super::dense_head::{DenseHead, DenseHeadConfig};
 use super::res_stage::ResStageConfig;
 use super::stem::StemConfig;
-use super::INPUT_SIDE;
 
 /// Configuration of an [`EmotionNet`].
 #[derive(Config, Debug)]
@@ -45,18 +45,26 @@ impl EmotionNetConfig {
         let backbone = match arch {
             Arch::Reference => BackboneConfig::new(
                 StemConfig::new(64, 7, 2, 3).with_pool(Some([3, 2])),
-                vec![ResStageConfig::new([64, 64, 256]), ResStageConfig::new([128, 128, 512])],
+                vec![
+                    ResStageConfig::new([64, 64, 256]),
+                    ResStageConfig::new([128, 128, 512]),
+                ],
             ),
             Arch::Edge => BackboneConfig::new(
                 StemConfig::new(32, 3, 1, 1).with_pool(Some([2, 2])),
-                vec![ResStageConfig::new([32, 32, 128]), ResStageConfig::new([64, 64, 256])],
+                vec![
+                    ResStageConfig::new([32, 32, 128]),
+                    ResStageConfig::new([64, 64, 256]),
+                ],
             )
             .with_input_pool(Some(2)),
         };
         let channels = backbone.channels_out();
         let side = backbone.output_side(INPUT_SIDE);
         let head = match arch {
-            Arch::Reference => DenseHeadConfig::new(channels, side, vec![], classes).with_pool(Some(4)),
+            Arch::Reference => {
+                DenseHeadConfig::new(channels, side, vec![], classes).with_pool(Some(4))
+            }
             Arch::Edge => DenseHeadConfig::new(channels, side, vec![], classes)
                 .with_pool(Some(side))
                 .with_input_dropout(0.3),
@@ -67,7 +75,10 @@ impl EmotionNetConfig {
     /// Builds the network on `device`; weights are drawn when first used (see
     /// [`super::initialise_parameters`]).
     pub fn init(&self, device: &Device) -> EmotionNet {
-        EmotionNet { backbone: self.backbone.init(device), head: self.head.init(device) }
+        EmotionNet {
+            backbone: self.backbone.init(device),
+            head: self.head.init(device),
+        }
     }
 
     /// Number of classes.

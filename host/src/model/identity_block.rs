@@ -43,7 +43,13 @@ impl IdentityBlockConfig {
         IdentityBlock {
             reduce: glorot_conv([f3, f1], 1, 1, PaddingConfig2d::Valid, device),
             reduce_norm: BatchNormConfig::new(f1).init(device),
-            spatial: glorot_conv([f1, f2], 3, 1, PaddingConfig2d::Explicit(1, 1, 1, 1), device),
+            spatial: glorot_conv(
+                [f1, f2],
+                3,
+                1,
+                PaddingConfig2d::Explicit(1, 1, 1, 1),
+                device,
+            ),
             spatial_norm: BatchNormConfig::new(f2).init(device),
             expand: glorot_conv([f2, f3], 1, 1, PaddingConfig2d::Valid, device),
             expand_norm: BatchNormConfig::new(f3).init(device),
@@ -63,8 +69,12 @@ impl IdentityBlockConfig {
 impl IdentityBlock {
     /// Maps `[batch, filters[2], s, s]` to the same shape.
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
-        let x = self.relu.forward(self.reduce_norm.forward(self.reduce.forward(input.clone())));
-        let x = self.relu.forward(self.spatial_norm.forward(self.spatial.forward(x)));
+        let x = self
+            .relu
+            .forward(self.reduce_norm.forward(self.reduce.forward(input.clone())));
+        let x = self
+            .relu
+            .forward(self.spatial_norm.forward(self.spatial.forward(x)));
         let x = self.expand_norm.forward(self.expand.forward(x));
 
         self.relu.forward(x + input)

@@ -6,13 +6,13 @@ use burn::nn::Initializer;
 use burn::prelude::*;
 use shared::keypoints::KEYPOINT_COORDS;
 
+use super::INPUT_SIDE;
 use super::arch::Arch;
 use super::backbone::{Backbone, BackboneConfig};
 use super::cost::ModelCost;
 use super::dense_head::{DenseHead, DenseHeadConfig, HiddenLayerConfig};
 use super::res_stage::ResStageConfig;
 use super::stem::StemConfig;
-use super::INPUT_SIDE;
 
 /// Configuration of a [`KeypointNet`].
 #[derive(Config, Debug)]
@@ -46,11 +46,17 @@ impl KeypointNetConfig {
         let backbone = match arch {
             Arch::Reference => BackboneConfig::new(
                 StemConfig::new(64, 7, 2, 3).with_pool(Some([3, 2])),
-                vec![ResStageConfig::new([64, 64, 256]), ResStageConfig::new([128, 128, 512])],
+                vec![
+                    ResStageConfig::new([64, 64, 256]),
+                    ResStageConfig::new([128, 128, 512]),
+                ],
             ),
             Arch::Edge => BackboneConfig::new(
                 StemConfig::new(32, 5, 2, 2).with_pool(Some([2, 2])),
-                vec![ResStageConfig::new([32, 32, 128]), ResStageConfig::new([64, 64, 256])],
+                vec![
+                    ResStageConfig::new([32, 32, 128]),
+                    ResStageConfig::new([64, 64, 256]),
+                ],
             ),
         };
         let hidden = match arch {
@@ -75,7 +81,10 @@ impl KeypointNetConfig {
         let centre = (INPUT_SIDE as f64 - 1.0) / 2.0;
         head.output.bias =
             Some(Initializer::Constant { value: centre }.init([self.head.outputs], device));
-        KeypointNet { backbone: self.backbone.init(device), head }
+        KeypointNet {
+            backbone: self.backbone.init(device),
+            head,
+        }
     }
 
     /// Parameters and multiply-accumulates of one 96x96 inference.

@@ -33,7 +33,9 @@ impl ResStageConfig {
         let identity = IdentityBlockConfig::new(self.filters);
         ResStage {
             entry: ConvBlockConfig::new(channels_in, self.filters).init(device),
-            blocks: (0..self.identity_blocks).map(|_| identity.init(device)).collect(),
+            blocks: (0..self.identity_blocks)
+                .map(|_| identity.init(device))
+                .collect(),
         }
     }
 

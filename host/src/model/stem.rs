@@ -3,9 +3,9 @@
 
 use burn::config::Config;
 use burn::module::Module;
+use burn::nn::conv::Conv2d;
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d, Relu};
-use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 
 use super::cost::ModelCost;
@@ -57,9 +57,11 @@ impl StemConfig {
             ),
             norm: BatchNormConfig::new(self.channels).init(device),
             relu: Relu::new(),
-            pool: self
-                .pool
-                .map(|[side, stride]| MaxPool2dConfig::new([side, side]).with_strides([stride, stride]).init()),
+            pool: self.pool.map(|[side, stride]| {
+                MaxPool2dConfig::new([side, side])
+                    .with_strides([stride, stride])
+                    .init()
+            }),
         }
     }
 
@@ -82,7 +84,9 @@ impl StemConfig {
 impl Stem {
     /// Maps `[batch, channels_in, h, w]` to `[batch, channels, h', w']`.
     pub fn forward(&self, input: Tensor<4>) -> Tensor<4> {
-        let x = self.relu.forward(self.norm.forward(self.conv.forward(input)));
+        let x = self
+            .relu
+            .forward(self.norm.forward(self.conv.forward(input)));
         match &self.pool {
             Some(pool) => pool.forward(x),
             None => x,

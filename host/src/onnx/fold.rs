@@ -1,4 +1,5 @@
-//! Folding inference-mode BatchNormalization into the convolution that feeds it.
+//! Folding inference-mode BatchNormalization into the convolution that feeds it, directly or
+//! through a max pooling.
 //!
 //! For output channel `c`, with `s = gamma[c] / sqrt(var[c] + epsilon)`:
 //! `W'[c] = W[c] * s` and `b'[c] = (b[c] - mean[c]) * s + beta[c]`, computed in f64 and
@@ -16,49 +17,98 @@ use super::tensor::{float_tensor, float_values};
 /// The BatchNormalization default epsilon (ONNX).
 const DEFAULT_EPSILON: f32 = 1e-5;
 
-/// Folds every BatchNormalization whose input comes from a Conv with constant weights (and
-/// which is that Conv's only reader) into the Conv. Returns how many were folded; the others
-/// are left in place.
+/// Folds every BatchNormalization whose input comes from a Conv with constant weights, either
+/// directly or through a MaxPool, into that Conv, and returns how many were folded.
+///
+/// Each value on the way must have the next node as its only reader. Through a MaxPool the
+/// fold is exact only when every channel's scale `gamma / sqrt(var + epsilon)` is positive
+/// (a positive affine map commutes with max); other BatchNormalizations are left in place.
 pub fn fold_batch_norms(graph: &mut GraphProto) -> Result<usize, OnnxError> {
     let mut folded = 0;
-    while let Some((conv, norm)) = next_foldable(graph) {
-        fold_pair(graph, conv, norm)?;
+    while let Some(site) = next_foldable(graph) {
+        fold_site(graph, site)?;
         folded += 1;
     }
 
     prune_unused_initializers(graph);
-    if folded > 0 {
-        tracing::info!(folded, "BatchNormalization folded into convolutions");
+    let left = graph
+        .node
+        .iter()
+        .filter(|node| node.op_type == "BatchNormalization")
+        .count();
+    if folded > 0 || left > 0 {
+        tracing::info!(folded, left, "BatchNormalization folded into convolutions");
     }
     Ok(folded)
 }
 
-/// The first (Conv, BatchNormalization) pair that can be folded.
-fn next_foldable(graph: &GraphProto) -> Option<(usize, usize)> {
+/// A BatchNormalization, the Conv it folds into and the MaxPool between them, if any.
+#[derive(Debug, Clone, Copy)]
+struct FoldSite {
+    conv: usize,
+    pool: Option<usize>,
+    norm: usize,
+}
+
+/// The first BatchNormalization that can be folded, with its Conv.
+fn next_foldable(graph: &GraphProto) -> Option<FoldSite> {
     graph.node.iter().enumerate().find_map(|(norm, node)| {
-        if node.op_type != "BatchNormalization" || node.input.len() != 5 {
+        let constant_parameters = node.op_type == "BatchNormalization"
+            && node.input.len() == 5
+            && node.input[1..]
+                .iter()
+                .all(|input| initializer(graph, input).is_some());
+        if !constant_parameters || !has_single_reader(graph, &node.input[0]) {
             return None;
         }
-        let conv = producer(graph, &node.input[0])?;
-        let conv_node = &graph.node[conv];
-        let foldable = conv_node.op_type == "Conv"
-            && conv_node.input.len() >= 2
-            && initializer(graph, &conv_node.input[1]).is_some()
-            && conv_node
+
+        let mut value = &node.input[0];
+        let mut source = producer(graph, value)?;
+        let mut pool = None;
+        if graph.node[source].op_type == "MaxPool" {
+            // Limitation: a BatchNormalization after a MaxPool with a negative scale on any
+            // channel stays a separate op, because max does not commute with a negative scale.
+            if !has_positive_scales(graph, node) {
+                return None;
+            }
+            pool = Some(source);
+            value = graph.node[source].input.first()?;
+            source = producer(graph, value)?;
+        }
+
+        let conv = &graph.node[source];
+        let foldable = conv.op_type == "Conv"
+            && conv.input.len() >= 2
+            && initializer(graph, &conv.input[1]).is_some()
+            && conv
                 .input
                 .get(2)
                 .is_none_or(|bias| bias.is_empty() || initializer(graph, bias).is_some())
-            && node.input[1..]
-                .iter()
-                .all(|input| initializer(graph, input).is_some())
-            && consumers(graph, &node.input[0]).len() == 1
-            && !is_graph_output(graph, &node.input[0]);
-        foldable.then_some((conv, norm))
+            && has_single_reader(graph, value);
+        foldable.then_some(FoldSite {
+            conv: source,
+            pool,
+            norm,
+        })
     })
 }
 
-/// Rewrites the Conv's weights and bias and removes the BatchNormalization node.
-fn fold_pair(graph: &mut GraphProto, conv: usize, norm: usize) -> Result<(), OnnxError> {
+/// Whether `value` is read by exactly one node and is not a graph output.
+fn has_single_reader(graph: &GraphProto, value: &str) -> bool {
+    consumers(graph, value).len() == 1 && !is_graph_output(graph, value)
+}
+
+/// Whether every channel of a BatchNormalization scales by a positive factor.
+fn has_positive_scales(graph: &GraphProto, norm: &NodeProto) -> bool {
+    initializer(graph, &norm.input[1])
+        .and_then(|gamma| float_values(gamma).ok())
+        .is_some_and(|gamma| gamma.iter().all(|&scale| scale > 0.0))
+}
+
+/// Rewrites the Conv's weights and bias and removes the BatchNormalization node; the last node
+/// before it (the Conv or the MaxPool) now produces its output.
+fn fold_site(graph: &mut GraphProto, site: FoldSite) -> Result<(), OnnxError> {
+    let FoldSite { conv, pool, norm } = site;
     let norm_node = graph.node[norm].clone();
     let conv_node = graph.node[conv].clone();
     check_inference_mode(&norm_node)?;
@@ -88,13 +138,16 @@ fn fold_pair(graph: &mut GraphProto, conv: usize, norm: usize) -> Result<(), Onn
         .initializer
         .push(float_tensor(&bias_name, &[channels as i64], &folded_bias));
 
-    let conv_output = conv_node.output[0].clone();
-    graph.value_info.retain(|info| info.name != conv_output);
     let conv_node = &mut graph.node[conv];
     conv_node.input.truncate(1);
     conv_node.input.push(weight_name);
     conv_node.input.push(bias_name);
-    conv_node.output[0] = norm_node.output[0].clone();
+
+    let last = pool.unwrap_or(conv);
+    graph.node[last].output[0] = norm_node.output[0].clone();
+    graph
+        .value_info
+        .retain(|info| info.name != norm_node.input[0]);
     graph.node.remove(norm);
     Ok(())
 }

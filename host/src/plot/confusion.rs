@@ -18,24 +18,35 @@ pub fn draw_confusion_matrix(
     let classes = labels.len();
     let cell = 90;
     let (left, top) = (110, 60);
-    let size = (left + cell * classes as u32 + 20, top + cell * classes as u32 + 60);
+    let size = (
+        left + cell * classes as u32 + 20,
+        top + cell * classes as u32 + 60,
+    );
     let root = BitMapBackend::new(path, size).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
 
     let centred = |size| TextStyle::from((FONT, size)).pos(Pos::new(HPos::Center, VPos::Center));
     let title = "confusion matrix (rows: truth, columns: predicted)";
-    root.draw_text(title, &centred(16), (size.0 as i32 / 2, 20)).map_err(|e| e.to_string())?;
+    root.draw_text(title, &centred(16), (size.0 as i32 / 2, 20))
+        .map_err(|e| e.to_string())?;
 
     for (truth, row) in counts.iter().enumerate() {
         let total: u64 = row.iter().sum();
         for (predicted, &count) in row.iter().enumerate() {
-            let share = if total == 0 { 0.0 } else { count as f64 / total as f64 };
+            let share = if total == 0 {
+                0.0
+            } else {
+                count as f64 / total as f64
+            };
             let x = left + cell * predicted as u32;
             let y = top + cell * truth as u32;
             let shade = (255.0 * (1.0 - share)) as u8;
             let corners = [(x as i32, y as i32), ((x + cell) as i32, (y + cell) as i32)];
-            root.draw(&Rectangle::new(corners, RGBColor(shade, shade, 255).filled()))
-                .map_err(|e| e.to_string())?;
+            root.draw(&Rectangle::new(
+                corners,
+                RGBColor(shade, shade, 255).filled(),
+            ))
+            .map_err(|e| e.to_string())?;
             root.draw(&Rectangle::new(corners, BLACK.stroke_width(1)))
                 .map_err(|e| e.to_string())?;
             let ink = if share > 0.5 { WHITE } else { BLACK };

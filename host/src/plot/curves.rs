@@ -17,13 +17,21 @@ pub fn draw_training_curves(path: &Path, history: &[EpochRecord]) -> Result<(), 
 
     let train_loss: Vec<(f64, f64)> = points(history, |r| Some(r.train_loss));
     let val_loss: Vec<(f64, f64)> = points(history, |r| Some(r.val_loss));
-    panel(&left, "loss", &[("train", &train_loss, BLUE), ("validation", &val_loss, RED)])?;
+    panel(
+        &left,
+        "loss",
+        &[("train", &train_loss, BLUE), ("validation", &val_loss, RED)],
+    )?;
 
     let keypoints = history.iter().any(|r| r.val_rmse.is_some());
     if keypoints {
         let train = points(history, |r| Some(r.train_metric));
         let val = points(history, |r| r.val_rmse);
-        panel(&right, "RMSE (px)", &[("train", &train, BLUE), ("validation", &val, RED)])?;
+        panel(
+            &right,
+            "RMSE (px)",
+            &[("train", &train, BLUE), ("validation", &val, RED)],
+        )?;
     } else {
         let train = points(history, |r| Some(r.train_metric));
         let accuracy = points(history, |r| r.val_accuracy);
@@ -38,17 +46,24 @@ pub fn draw_training_curves(path: &Path, history: &[EpochRecord]) -> Result<(), 
     root.present().map_err(|e| e.to_string())
 }
 
+/// A named line and its colour.
+type Series<'a> = (&'a str, &'a Vec<(f64, f64)>, RGBColor);
+
 fn points(history: &[EpochRecord], value: impl Fn(&EpochRecord) -> Option<f64>) -> Vec<(f64, f64)> {
     history
         .iter()
-        .filter_map(|r| value(r).filter(|v| v.is_finite()).map(|v| (r.epoch as f64, v)))
+        .filter_map(|r| {
+            value(r)
+                .filter(|v| v.is_finite())
+                .map(|v| (r.epoch as f64, v))
+        })
         .collect()
 }
 
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
-    series: &[(&str, &Vec<(f64, f64)>, RGBColor)],
+    series: &[Series],
 ) -> Result<(), String> {
     let all = series.iter().flat_map(|(_, s, _)| s.iter());
     let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -80,7 +95,10 @@ fn panel<DB: DrawingBackend>(
     for (name, values, colour) in series {
         let colour = *colour;
         chart
-            .draw_series(LineSeries::new(values.iter().copied(), colour.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                values.iter().copied(),
+                colour.stroke_width(2),
+            ))
             .map_err(|e| e.to_string())?
             .label(*name)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));

@@ -20,8 +20,7 @@ pub fn register_font() {
     REGISTER.call_once(|| {
         let bytes: &'static [u8] = include_bytes!("../../assets/DejaVuSans.ttf");
         // The bundled font is a valid TrueType file; a failure here is a build defect.
-        if plotters::style::register_font(FONT, plotters::style::FontStyle::Normal, bytes)
-            .is_err()
+        if plotters::style::register_font(FONT, plotters::style::FontStyle::Normal, bytes).is_err()
         {
             tracing::error!("bundled font could not be registered; plots will lack text");
         }

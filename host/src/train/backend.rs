@@ -22,8 +22,13 @@ pub fn inference_device() -> Device {
 /// Sets the number of CPU threads the backend uses. Call once, before any tensor work; a
 /// later call has no effect.
 pub fn set_cpu_threads(threads: usize) {
-    let built = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    let built = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
     if built.is_err() {
-        tracing::warn!(threads, "CPU thread count already fixed; keeping the existing pool");
+        tracing::warn!(
+            threads,
+            "CPU thread count already fixed; keeping the existing pool"
+        );
     }
 }

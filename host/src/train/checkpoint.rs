@@ -67,7 +67,11 @@ pub fn save_checkpoint<M: Module>(
 ) -> Result<(), TrainError> {
     replace_folder(folder, |temporary| {
         let path = temporary.join(MODEL_FILE);
-        model.clone().into_record().save(&path).map_err(|e| record_error(&path, e))?;
+        model
+            .clone()
+            .into_record()
+            .save(&path)
+            .map_err(|e| record_error(&path, e))?;
 
         if let Some(optimizer) = optimizer {
             let path = temporary.join(OPTIMIZER_FILE);
@@ -104,7 +108,8 @@ pub fn load_state(folder: &Path) -> Result<(PathBuf, RunState), TrainError> {
         readable_folder(folder).ok_or_else(|| TrainError::MissingCheckpoint(folder.into()))?;
     let path = folder.join(STATE_FILE);
     let text = fs::read(&path).map_err(|e| TrainError::io(&path, e))?;
-    let state = serde_json::from_slice(&text).map_err(|source| TrainError::State { path, source })?;
+    let state =
+        serde_json::from_slice(&text).map_err(|source| TrainError::State { path, source })?;
     Ok((folder, state))
 }
 
@@ -113,7 +118,9 @@ pub fn load_state(folder: &Path) -> Result<(PathBuf, RunState), TrainError> {
 pub fn load_weights<M: Module>(folder: &Path, model: M) -> Result<M, TrainError> {
     let path = folder.join(MODEL_FILE);
     let record = ModuleRecord::load(&path).map_err(|e| record_error(&path, e))?;
-    model.try_load_record(record).map_err(|e| record_error(&path, e))
+    model
+        .try_load_record(record)
+        .map_err(|e| record_error(&path, e))
 }
 
 /// Loads the optimiser state of a checkpoint folder into `optimizer`.
@@ -126,5 +133,8 @@ pub fn load_optimizer(
 }
 
 fn record_error(path: &Path, error: impl std::fmt::Display) -> TrainError {
-    TrainError::Record { path: path.to_path_buf(), message: error.to_string() }
+    TrainError::Record {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    }
 }

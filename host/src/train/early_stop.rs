@@ -21,7 +21,12 @@ pub struct EarlyStopping {
 impl EarlyStopping {
     /// A tracker with no best yet.
     pub fn new(goal: Goal, patience: usize) -> Self {
-        Self { goal, patience, best: None, best_epoch: None }
+        Self {
+            goal,
+            patience,
+            best: None,
+            best_epoch: None,
+        }
     }
 
     /// Records the metric of `epoch`; returns whether it is a new best.

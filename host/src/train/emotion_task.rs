@@ -44,8 +44,14 @@ impl EmotionTask {
         }
         let classes = labels.len();
         let train_labels: Vec<usize> = train.iter().map(|s| s.label).collect();
-        if let Some(bad) = train_labels.iter().chain(validation.iter().map(|s| &s.label)).find(|&&l| l >= classes) {
-            return Err(TrainError::Option(format!("label {bad} outside the {classes} classes")));
+        if let Some(bad) = train_labels
+            .iter()
+            .chain(validation.iter().map(|s| &s.label))
+            .find(|&&l| l >= classes)
+        {
+            return Err(TrainError::Option(format!(
+                "label {bad} outside the {classes} classes"
+            )));
         }
 
         Ok(Self {
@@ -99,7 +105,11 @@ impl TrainingTask for EmotionTask {
     }
 
     fn monitored(&self) -> MonitoredMetric {
-        MonitoredMetric { name: "macro-F1", train_name: "acc", goal: Goal::Maximise }
+        MonitoredMetric {
+            name: "macro-F1",
+            train_name: "acc",
+            goal: Goal::Maximise,
+        }
     }
 
     fn monitored_value(&self, validation: &Validation) -> f64 {
@@ -107,7 +117,11 @@ impl TrainingTask for EmotionTask {
     }
 
     fn train_metric(&self, score: StepScore) -> f64 {
-        if score.count == 0.0 { 0.0 } else { score.total / score.count }
+        if score.count == 0.0 {
+            0.0
+        } else {
+            score.total / score.count
+        }
     }
 
     fn train_len(&self) -> usize {
@@ -115,7 +129,11 @@ impl TrainingTask for EmotionTask {
     }
 
     fn spec(&self) -> NetSpec {
-        NetSpec::Emotion { arch: self.arch, config: self.config.clone(), labels: self.labels.clone() }
+        NetSpec::Emotion {
+            arch: self.arch,
+            config: self.config.clone(),
+            labels: self.labels.clone(),
+        }
     }
 
     fn init_model(&self, device: &Device) -> EmotionNet {
@@ -151,7 +169,10 @@ impl TrainingTask for EmotionTask {
             .zip(&labels)
             .filter(|(row, label)| argmax(row) == **label)
             .count();
-        let score = StepScore { total: correct as f64, count: labels.len() as f64 };
+        let score = StepScore {
+            total: correct as f64,
+            count: labels.len() as f64,
+        };
         Ok(Some(TrainStep { loss, score }))
     }
 
@@ -162,12 +183,16 @@ impl TrainingTask for EmotionTask {
         device: &Device,
     ) -> Result<Validation, TrainError> {
         let classes = self.labels.len();
-        let probabilities =
-            predict_rows(&self.validation, batch_size, device, |x| model.probabilities(x))?;
+        let probabilities = predict_rows(&self.validation, batch_size, device, |x| {
+            model.probabilities(x)
+        })?;
 
         let mut confusion = ConfusionMatrix::new(classes);
         let mut loss = 0.0;
-        for (row, &label) in probabilities.chunks_exact(classes).zip(&self.validation_labels) {
+        for (row, &label) in probabilities
+            .chunks_exact(classes)
+            .zip(&self.validation_labels)
+        {
             confusion.record(label, argmax(row));
             loss -= f64::from(row[label].max(1e-7)).ln();
         }
@@ -202,7 +227,10 @@ mod tests {
         assert!((weights[0] * 3.0 - weights[1]).abs() < 1e-6);
         let sqrt = class_weights(&labels, 2, ClassWeighting::Sqrt);
         assert!((sqrt[1] - 2.0f32.sqrt()).abs() < 1e-6);
-        assert_eq!(class_weights(&labels, 2, ClassWeighting::None), vec![1.0, 1.0]);
+        assert_eq!(
+            class_weights(&labels, 2, ClassWeighting::None),
+            vec![1.0, 1.0]
+        );
     }
 
     #[test]

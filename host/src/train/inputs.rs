@@ -63,10 +63,16 @@ impl FaceInputs {
 /// Turns `batch * 96 * 96` values into a `[batch, 1, 96, 96]` tensor.
 pub fn batch_tensor(values: Vec<f32>, device: &Device) -> Tensor<4> {
     let batch = values.len() / INPUT_LEN;
-    Tensor::from_data(TensorData::new(values, [batch, 1, INPUT_SIDE, INPUT_SIDE]), device)
+    Tensor::from_data(
+        TensorData::new(values, [batch, 1, INPUT_SIDE, INPUT_SIDE]),
+        device,
+    )
 }
 
 /// Reads a `[rows, columns]` tensor back as row-major values.
 pub fn read_rows(tensor: Tensor<2>) -> Result<Vec<f32>, TrainError> {
-    tensor.into_data().try_into_vec::<f32>().map_err(|e| TrainError::Tensor(format!("{e:?}")))
+    tensor
+        .into_data()
+        .try_into_vec::<f32>()
+        .map_err(|e| TrainError::Tensor(format!("{e:?}")))
 }

@@ -60,7 +60,11 @@ impl TrainingTask for KeypointTask {
     }
 
     fn monitored(&self) -> MonitoredMetric {
-        MonitoredMetric { name: "RMSE px", train_name: "rmse", goal: Goal::Minimise }
+        MonitoredMetric {
+            name: "RMSE px",
+            train_name: "rmse",
+            goal: Goal::Minimise,
+        }
     }
 
     fn monitored_value(&self, validation: &Validation) -> f64 {
@@ -68,7 +72,11 @@ impl TrainingTask for KeypointTask {
     }
 
     fn train_metric(&self, score: StepScore) -> f64 {
-        if score.count == 0.0 { 0.0 } else { (score.total / score.count).sqrt() }
+        if score.count == 0.0 {
+            0.0
+        } else {
+            (score.total / score.count).sqrt()
+        }
     }
 
     fn train_len(&self) -> usize {
@@ -76,7 +84,10 @@ impl TrainingTask for KeypointTask {
     }
 
     fn spec(&self) -> NetSpec {
-        NetSpec::Keypoints { arch: self.arch, config: self.config.clone() }
+        NetSpec::Keypoints {
+            arch: self.arch,
+            config: self.config.clone(),
+        }
     }
 
     fn init_model(&self, device: &Device) -> KeypointNet {
@@ -136,14 +147,20 @@ impl TrainingTask for KeypointTask {
         let predicted = predict_rows(&self.validation, batch_size, device, |x| model.forward(x))?;
 
         let mut errors = KeypointErrors::default();
-        for (row, (truth, present)) in
-            predicted.chunks_exact(KEYPOINT_COORDS).zip(&self.validation_targets)
+        for (row, (truth, present)) in predicted
+            .chunks_exact(KEYPOINT_COORDS)
+            .zip(&self.validation_targets)
         {
             let mut points = [0.0f32; KEYPOINT_COORDS];
             points.copy_from_slice(row);
             errors.record(&points, truth, present);
         }
         let rmse = errors.rmse();
-        Ok(Validation { loss: rmse * rmse, accuracy: None, macro_f1: None, rmse: Some(rmse) })
+        Ok(Validation {
+            loss: rmse * rmse,
+            accuracy: None,
+            macro_f1: None,
+            rmse: Some(rmse),
+        })
     }
 }

@@ -27,8 +27,8 @@ pub fn soft_targets(
     for (row, &label) in values.chunks_exact_mut(classes).zip(labels) {
         let weight = class_weights[label] / total;
         for (class, value) in row.iter_mut().enumerate() {
-            let target = smoothing / classes as f32
-                + if class == label { 1.0 - smoothing } else { 0.0 };
+            let target =
+                smoothing / classes as f32 + if class == label { 1.0 - smoothing } else { 0.0 };
             *value = target * weight;
         }
     }
@@ -51,9 +51,15 @@ pub fn mask_weights(present: &[bool], values: usize, device: &Device) -> Option<
         return None;
     }
     let weight = 1.0 / labelled as f32;
-    let weights: Vec<f32> = present.iter().map(|&p| if p { weight } else { 0.0 }).collect();
+    let weights: Vec<f32> = present
+        .iter()
+        .map(|&p| if p { weight } else { 0.0 })
+        .collect();
     let batch = present.len() / values;
-    Some(Tensor::from_data(TensorData::new(weights, [batch, values]), device))
+    Some(Tensor::from_data(
+        TensorData::new(weights, [batch, values]),
+        device,
+    ))
 }
 
 #[cfg(test)]
@@ -71,7 +77,10 @@ mod tests {
     #[test]
     fn cross_entropy_matches_the_formula() {
         let device = device();
-        let logits = Tensor::<2>::from_data(TensorData::new(vec![2.0f32, 0.0, 0.0, 1.0], [2, 2]), &device);
+        let logits = Tensor::<2>::from_data(
+            TensorData::new(vec![2.0f32, 0.0, 0.0, 1.0], [2, 2]),
+            &device,
+        );
         let targets = soft_targets(&[0, 1], &[1.0, 1.0], 0.0, &device);
         let expected = ((1.0 + (-2.0f32).exp()).ln() + (1.0 + (-1.0f32).exp()).ln()) / 2.0;
         assert!((scalar(soft_cross_entropy(logits, targets)) - expected).abs() < 1e-5);
@@ -98,8 +107,14 @@ mod tests {
     #[test]
     fn masked_mse_ignores_missing_values() {
         let device = device();
-        let predicted = Tensor::<2>::from_data(TensorData::new(vec![1.0f32, 5.0, 3.0, 9.0], [2, 2]), &device);
-        let truth = Tensor::<2>::from_data(TensorData::new(vec![0.0f32, 0.0, 1.0, 0.0], [2, 2]), &device);
+        let predicted = Tensor::<2>::from_data(
+            TensorData::new(vec![1.0f32, 5.0, 3.0, 9.0], [2, 2]),
+            &device,
+        );
+        let truth = Tensor::<2>::from_data(
+            TensorData::new(vec![0.0f32, 0.0, 1.0, 0.0], [2, 2]),
+            &device,
+        );
         let weights = mask_weights(&[true, false, true, false], 2, &device).unwrap();
         assert!((scalar(masked_mse(predicted, truth, weights)) - 2.5).abs() < 1e-6);
         assert!(mask_weights(&[false, false], 2, &device).is_none());

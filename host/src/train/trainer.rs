@@ -15,6 +15,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use super::atomic::readable_folder;
 use super::checkpoint::{
     RunState, best_checkpoint, last_checkpoint, load_optimizer, load_state, load_weights,
     save_checkpoint,
@@ -35,7 +36,8 @@ use crate::plot::draw_training_curves;
 pub struct RunPaths {
     /// The run folder: checkpoints, `metrics.jsonl`, curves.
     pub folder: PathBuf,
-    /// Continue from `checkpoints/last` instead of starting over.
+    /// Continue from `checkpoints/last` instead of starting over (a run without one starts
+    /// afresh).
     pub resume: bool,
     /// The data file, recorded in checkpoints.
     pub data: Option<PathBuf>,
@@ -65,8 +67,11 @@ pub fn train<T: TrainingTask>(
     std::fs::create_dir_all(&paths.folder).map_err(|e| TrainError::io(&paths.folder, e))?;
 
     let (mut model, mut optimizer, mut state) = start_or_resume(task, options, paths, device)?;
-    let augmenter =
-        Augmenter::new(if options.augment { AugmentConfig::default() } else { AugmentConfig::none() });
+    let augmenter = Augmenter::new(if options.augment {
+        AugmentConfig::default()
+    } else {
+        AugmentConfig::none()
+    });
     let monitored = task.monitored();
 
     for epoch in state.epochs_done + 1..=options.epochs {
@@ -74,8 +79,16 @@ pub fn train<T: TrainingTask>(
         let lr = state.plateau.lr;
         device.seed(mix(options.seed, epoch as u64, 1));
 
-        let (trained, loss, metric, images_per_second) =
-            train_epoch(task, model, &mut optimizer, options, &augmenter, epoch, lr, device)?;
+        let (trained, loss, metric, images_per_second) = train_epoch(
+            task,
+            model,
+            &mut optimizer,
+            options,
+            &augmenter,
+            epoch,
+            lr,
+            device,
+        )?;
         model = trained;
 
         let validation = task.validate(&model.valid(), options.batch_size, device)?;
@@ -96,14 +109,24 @@ pub fn train<T: TrainingTask>(
             wall_seconds: started.elapsed().as_secs_f64(),
         }
         .with_validation(&validation);
-        log_epoch(&record, &validation, monitored.name, monitored_value, improved);
+        log_epoch(
+            &record,
+            &validation,
+            monitored.name,
+            monitored_value,
+            improved,
+        );
         state.history.push(record);
         state.epochs_done = epoch;
         state.stopped_early = state.early_stop.should_stop(epoch);
 
         save_epoch(&paths.folder, &model, &optimizer, &state, improved)?;
         if state.stopped_early {
-            tracing::info!(epoch, patience = options.patience, "early stop: no better epoch");
+            tracing::info!(
+                epoch,
+                patience = options.patience,
+                "early stop: no better epoch"
+            );
             break;
         }
     }
@@ -131,7 +154,11 @@ fn start_or_resume<T: TrainingTask>(
         .init();
 
     let last = last_checkpoint(&paths.folder);
-    if !paths.resume {
+    let resumable = readable_folder(&last).is_some();
+    if paths.resume && !resumable {
+        tracing::warn!(run = %paths.folder.display(), "no checkpoint to resume; starting afresh");
+    }
+    if !(paths.resume && resumable) {
         let fresh = RunState {
             options: options.clone(),
             net: task.spec(),
@@ -204,15 +231,22 @@ fn train_epoch<T: TrainingTask>(
     let mut order: Vec<usize> = (0..task.train_len()).collect();
     order.shuffle(&mut rng);
 
-    let progress =
-        EpochProgress::start(epoch, options.epochs, order.len(), task.monitored().train_name);
+    let progress = EpochProgress::start(
+        epoch,
+        options.epochs,
+        order.len(),
+        task.monitored().train_name,
+    );
     let started = Instant::now();
     let (mut loss_sum, mut batches, mut images) = (0.0, 0usize, 0usize);
     let mut score = StepScore::default();
 
     // Limitation: a last batch of one sample is skipped, because batch normalisation cannot
     // estimate a variance from one value.
-    for indices in order.chunks(options.batch_size).filter(|chunk| chunk.len() > 1) {
+    for indices in order
+        .chunks(options.batch_size)
+        .filter(|chunk| chunk.len() > 1)
+    {
         let Some(step) = task.step(&model, indices, Some(augmenter), &mut rng, device)? else {
             continue;
         };
@@ -225,13 +259,22 @@ fn train_epoch<T: TrainingTask>(
         images += indices.len();
         score += step.score;
         let rate = images as f64 / started.elapsed().as_secs_f64();
-        progress.update(indices.len(), loss_sum / batches as f64, task.train_metric(score), rate);
+        progress.update(
+            indices.len(),
+            loss_sum / batches as f64,
+            task.train_metric(score),
+            rate,
+        );
     }
     progress.validating();
     let rate = images as f64 / started.elapsed().as_secs_f64().max(1e-9);
     progress.finish();
 
-    let mean_loss = if batches == 0 { f64::NAN } else { loss_sum / batches as f64 };
+    let mean_loss = if batches == 0 {
+        f64::NAN
+    } else {
+        loss_sum / batches as f64
+    };
     Ok((model, mean_loss, task.train_metric(score), rate))
 }
 
@@ -283,12 +326,19 @@ fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
         return Err(TrainError::Option("--batch-size must be at least 2".into()));
     }
     if !(0.0..1.0).contains(&options.label_smoothing) {
-        return Err(TrainError::Option("--label-smoothing must be in [0, 1)".into()));
+        return Err(TrainError::Option(
+            "--label-smoothing must be in [0, 1)".into(),
+        ));
     }
-    if !(options.plateau_factor > 0.0 && options.plateau_factor < 1.0) {
-        return Err(TrainError::Option("--plateau-factor must be in (0, 1)".into()));
+    if options.plateau_factor.is_nan()
+        || options.plateau_factor <= 0.0
+        || options.plateau_factor >= 1.0
+    {
+        return Err(TrainError::Option(
+            "--plateau-factor must be in (0, 1)".into(),
+        ));
     }
-    if !(options.learning_rate > 0.0) {
+    if options.learning_rate.is_nan() || options.learning_rate <= 0.0 {
         return Err(TrainError::Option("--lr must be positive".into()));
     }
     Ok(())
@@ -296,7 +346,9 @@ fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
 
 /// A seed for stream `stream` of `epoch`, derived from the run seed (SplitMix64 finaliser).
 fn mix(seed: u64, epoch: u64, stream: u64) -> u64 {
-    let mut z = seed ^ epoch.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    let mut z = seed
+        ^ epoch.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)

@@ -81,6 +81,34 @@ pub fn conv_norm_model(seed: u64) -> ModelProto {
     model(graph, 13)
 }
 
+/// `input` [1, 3, 16, 16] -> Conv 3x3 (8 channels) -> MaxPool 2 -> BatchNormalization ->
+/// `output` [1, 8, 8, 8]; `gamma_sign` multiplies the normalisation scales.
+pub fn conv_pool_norm_model(seed: u64, gamma_sign: f32) -> ModelProto {
+    let mut model = conv_norm_model(seed);
+    let graph = model.graph.as_mut().unwrap();
+    let mut rng = StdRng::seed_from_u64(seed + 1);
+    let gamma: Vec<f32> = uniform(&mut rng, 8, 0.5, 2.0)
+        .iter()
+        .map(|g| g * gamma_sign)
+        .collect();
+    graph.initializer[2] = float_tensor("norm.gamma", &[8], &gamma);
+    graph.node[1].input[0] = "pool_out".to_string();
+    graph.node[2] = node(
+        "MaxPool",
+        "pool",
+        &["conv_out"],
+        &["pool_out"],
+        vec![
+            ints_attribute("kernel_shape", &[2, 2]),
+            ints_attribute("strides", &[2, 2]),
+        ],
+    );
+    graph.node.swap(1, 2);
+    graph.node[2].output[0] = "output".to_string();
+    graph.output = vec![value_info("output", DataType::Float, &[1, 8, 8, 8])];
+    model
+}
+
 /// A one-output head on `x` [1, 1, 96, 96]: Conv 3x3/2 (4 channels) -> Relu -> MaxPool 2 ->
 /// GlobalAveragePool -> Flatten -> MatMul -> Add (bias) [-> Softmax] -> `y` [1, outputs].
 /// Every model built here uses the same initializer and node names, so that combining two of

@@ -22,7 +22,9 @@ pub fn two_class_faces(
 ) -> (Vec<EmotionSample>, Vec<EmotionSample>) {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut make = |count: usize, split: Split| -> Vec<EmotionSample> {
-        (0..count).map(|index| face(index % 2, split, index, &mut rng)).collect()
+        (0..count)
+            .map(|index| face(index % 2, split, index, &mut rng))
+            .collect()
     };
     let train_split = make(train, Split::Train);
     let validation_split = make(validation, Split::Validation);
@@ -37,5 +39,11 @@ fn face(label: usize, split: Split, index: usize, rng: &mut StdRng) -> EmotionSa
             (base + rng.random_range(-40..=40)).clamp(0, 255) as u8
         })
         .collect();
-    EmotionSample { pixels, side: SIDE, label, split, origin: SampleOrigin::Line(index as u64 + 2) }
+    EmotionSample {
+        pixels,
+        side: SIDE,
+        label,
+        split,
+        origin: SampleOrigin::Line(index as u64 + 2),
+    }
 }
