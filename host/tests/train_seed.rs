@@ -8,8 +8,8 @@ mod train_support;
 use burn::prelude::*;
 use host::model::{Arch, EmotionNetConfig, initialise_parameters};
 use host::train::{
-    EmotionTask, RunPaths, TaskKind, TrainOptions, best_checkpoint, inference_device, load_weights,
-    train, training_device,
+    EmotionTask, RunPaths, TaskKind, TrainOptions, best_checkpoint, inference_device,
+    load_weights, train, training_device,
 };
 
 fn outputs_after_training(folder: &std::path::Path, seed: u64) -> Vec<f32> {

@@ -156,7 +156,8 @@ mod tests {
     #[test]
     fn fer_codes_map_onto_the_default_set() {
         let set = EmotionLabelSet::DEFAULT;
-        let mapped: [Option<usize>; 8] = core::array::from_fn(|code| set.index_of_code(code as u8));
+        let mapped: [Option<usize>; 8] =
+            core::array::from_fn(|code| set.index_of_code(code as u8));
         assert_eq!(
             mapped,
             [

@@ -64,7 +64,12 @@ pub fn resize_grey(
 }
 
 /// Bilinear sample at the centre of output pixel `at`, mapped into the crop box.
-fn bilinear_sample(frame: &Frame<'_>, crop: CropBox, at: (usize, usize), scale: (f32, f32)) -> f32 {
+fn bilinear_sample(
+    frame: &Frame<'_>,
+    crop: CropBox,
+    at: (usize, usize),
+    scale: (f32, f32),
+) -> f32 {
     let (x0, x1, tx) = bilinear_taps(at.0, scale.0, crop.x, crop.width);
     let (y0, y1, ty) = bilinear_taps(at.1, scale.1, crop.y, crop.height);
 
@@ -214,6 +219,10 @@ mod tests {
         })
     }
 
+    fn any_square_input() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(any::<u8>(), INPUT_LEN)
+    }
+
     proptest! {
         #[test]
         fn input_is_always_within_unit_range((format, width, height, data) in any_frame()) {
@@ -237,7 +246,7 @@ mod tests {
         }
 
         #[test]
-        fn a_96_square_frame_is_identity(data in proptest::collection::vec(any::<u8>(), INPUT_LEN)) {
+        fn a_96_square_frame_is_identity(data in any_square_input()) {
             let mut input = [0.0; INPUT_LEN];
             frame_to_input(&grey_frame(96, 96, &data), None, &mut input).unwrap();
             for (value, byte) in input.iter().zip(&data) {

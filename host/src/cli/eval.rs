@@ -3,13 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use burn::module::Module;
 use clap::{Args, ValueEnum};
 use shared::labels::EmotionLabelSet;
 
 use crate::data::{KeypointSample, ReadOptions, Split, read_emotions, read_keypoints};
 use crate::eval::{evaluate_emotions, evaluate_keypoints};
-use burn::module::Module;
-
 use crate::model::{EmotionNet, KeypointNet, Net};
 use crate::plot::draw_confusion_matrix;
 use crate::plot::face_grid::{FaceTile, KeypointOverlay, draw_face_grid};
@@ -141,7 +140,7 @@ impl EvalArgs {
         Ok(())
     }
 
-    fn keypoints(&self, model: &KeypointNet, read: &ReadOptions, out: &Path) -> anyhow::Result<()> {
+    fn keypoints(&self, net: &KeypointNet, read: &ReadOptions, out: &Path) -> anyhow::Result<()> {
         let dataset = read_keypoints(&self.data, read)?;
         let samples: Vec<KeypointSample> = dataset
             .samples
@@ -156,7 +155,7 @@ impl EvalArgs {
             );
         }
         let (report, predictions) =
-            evaluate_keypoints(model, &samples, self.batch_size, &inference_device())?;
+            evaluate_keypoints(net, &samples, self.batch_size, &inference_device())?;
 
         let grid = out.join("keypoints.png");
         let tiles: Vec<FaceTile> = samples

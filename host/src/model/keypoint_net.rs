@@ -68,8 +68,8 @@ impl KeypointNetConfig {
         };
         let channels = backbone.channels_out();
         let side = backbone.output_side(INPUT_SIDE);
-        let head = DenseHeadConfig::new(channels, side, hidden, KEYPOINT_COORDS).with_pool(Some(2));
-        Self::new(backbone, head)
+        let head = DenseHeadConfig::new(channels, side, hidden, KEYPOINT_COORDS);
+        Self::new(backbone, head.with_pool(Some(2)))
     }
 
     /// Builds the network on `device`; weights are drawn when first used (see

@@ -25,8 +25,8 @@ pub struct StemConfig {
     pub stride: usize,
     /// Zeros added on every side of the input before the convolution.
     pub padding: usize,
-    /// Side (and stride) of the max pooling after the activation, if any; the pooling uses
-    /// the given stride and no padding.
+    /// Kernel side and stride of the max pooling after the activation, if any (no
+    /// padding).
     pub pool: Option<[usize; 2]>,
 }
 

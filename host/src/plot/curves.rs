@@ -49,8 +49,11 @@ pub fn draw_training_curves(path: &Path, history: &[EpochRecord]) -> Result<(), 
 /// A named line and its colour.
 type Series<'a> = (&'a str, &'a Vec<(f64, f64)>, RGBColor);
 
-fn points(history: &[EpochRecord], value: impl Fn(&EpochRecord) -> Option<f64>) -> Vec<(f64, f64)> {
-    history
+/// One (epoch, value) point.
+type Point = (f64, f64);
+
+fn points(records: &[EpochRecord], value: impl Fn(&EpochRecord) -> Option<f64>) -> Vec<Point> {
+    records
         .iter()
         .filter_map(|r| {
             value(r)

@@ -17,10 +17,11 @@ impl EpochProgress {
             Some(samples as u64),
             ProgressDrawTarget::stderr_with_hz(4),
         );
-        let style =
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed}<{eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+        let style = ProgressStyle::with_template(
+            "{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed}<{eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
         bar.set_style(style);
         bar.set_prefix(format!("epoch {epoch}/{epochs}"));
         Self { bar, metric_name }

@@ -8,7 +8,8 @@ use crate::postprocess::Decision;
 
 use super::checksum::ChecksumWriter;
 use super::fields::{
-    Decipixels, ErrorCode, ErrorText, FirmwareVersion, ModelDigest, Percent, Permille, ReadoutLabel,
+    Decipixels, ErrorCode, ErrorText, FirmwareVersion, ModelDigest, Percent, Permille,
+    ReadoutLabel,
 };
 use super::{LABEL_SEPARATOR, LINE_END, MAX_SENTENCE_LEN, TALKER};
 

@@ -398,14 +398,15 @@ fn any_sentence() -> impl Strategy<Value = Sentence> {
                 infer_ms,
             })
         });
-    let keypoints =
-        (any::<u32>(), proptest::collection::vec(-999..=9999_i16, 30)).prop_map(|(seq, coords)| {
+    let keypoints = (any::<u32>(), proptest::collection::vec(-999..=9999_i16, 30)).prop_map(
+        |(seq, coords)| {
             let coords: [i16; KEYPOINT_COORDS] = coords.try_into().unwrap();
             Sentence::Keypoints(KeypointSentence {
                 seq,
                 coords: coords.map(|c| Decipixels::new(c).unwrap()),
             })
-        });
+        },
+    );
     let error = (any::<u32>(), 0..4_usize, ".{0,80}").prop_map(|(seq, code, text)| {
         Sentence::Error(ErrorSentence {
             seq,
