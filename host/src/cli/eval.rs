@@ -133,10 +133,22 @@ impl EvalArgs {
             .map_err(|e| anyhow::anyhow!("{}: {e}", heat_map.display()))?;
         tracing::info!(path = %heat_map.display(), "confusion matrix drawn");
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            self.print_json(&report)
         } else {
             print!("{}", report.to_text());
+            Ok(())
         }
+    }
+
+    /// Prints `report` as JSON with a `split` member naming the split it measured, the form
+    /// model cards read.
+    fn print_json(&self, report: &impl serde::Serialize) -> anyhow::Result<()> {
+        let mut value = serde_json::to_value(report)?;
+        if let serde_json::Value::Object(members) = &mut value {
+            let split = self.split.split().name().to_owned();
+            members.insert("split".to_owned(), serde_json::Value::String(split));
+        }
+        println!("{}", serde_json::to_string_pretty(&value)?);
         Ok(())
     }
 
@@ -171,11 +183,11 @@ impl EvalArgs {
         draw_face_grid(&grid, &tiles)?;
         tracing::info!(path = %grid.display(), "keypoint predictions drawn");
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            self.print_json(&report)
         } else {
             print!("{}", report.to_text());
+            Ok(())
         }
-        Ok(())
     }
 }
 
