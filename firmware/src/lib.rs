@@ -14,10 +14,15 @@
 //! inference writes one `$EEERR` line instead and the loop goes on. The core never panics on
 //! any frame or engine output.
 //!
+//! [`mcu`] is the engine of Cortex-M boards: an int8 interpreter for the combined model, fed
+//! by a model blob converted on the host.
+//!
 //! Without the `std` feature the crate is `#![no_std]` (it needs `alloc` for one buffer);
 //! the `sim` feature (default, needs `std`) adds the host simulator in [`sim`]: image files
-//! as the camera, tract as the engine, stdout / a file / a pty as the UART. The `defmt`
-//! feature logs device events through `defmt`.
+//! as the camera, tract as the engine, stdout / a file / a pty as the UART. The `v4l2`
+//! feature (default, Linux only) adds [`linux`]: a V4L2 capture device as the camera, so the
+//! same `sim` program runs on a Linux camera board with its UART as the serial port. The
+//! `defmt` feature logs device events through `defmt`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -34,11 +39,15 @@ mod log;
 pub mod app;
 pub mod clock;
 pub mod engine;
+pub mod mcu;
 pub mod readout;
 pub mod source;
 
 #[cfg(feature = "sim")]
 pub mod sim;
+
+#[cfg(all(feature = "v4l2", target_os = "linux"))]
+pub mod linux;
 
 pub use app::{AppConfig, Application, RunSummary, StepOutcome};
 pub use clock::Clock;

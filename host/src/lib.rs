@@ -6,6 +6,7 @@ pub mod cli;
 pub mod data;
 pub mod eval;
 pub mod export;
+pub mod mcu;
 pub mod model;
 pub mod monitor;
 pub mod onnx;

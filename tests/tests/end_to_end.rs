@@ -207,3 +207,108 @@ fn frame_limit_and_looping_play_past_the_last_image() {
         "{log}"
     );
 }
+
+/// Every sample face, in the order the simulator's folder camera plays them.
+fn sample_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "png"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `emotion-edge predict --json` on `images`: one JSON object per image.
+fn predict(model: &Path, images: &[PathBuf]) -> Vec<serde_json::Value> {
+    let output = command(Program::Cli)
+        .arg("predict")
+        .arg("--json")
+        .arg("--model")
+        .arg(model)
+        .args(images)
+        .output()
+        .unwrap();
+    assert_success(&output, "predict");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// The f32 values of a JSON array field.
+fn json_floats(value: &serde_json::Value, field: &str) -> Vec<f32> {
+    value[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("{field} missing in {value}"))
+        .iter()
+        .map(|number| number.as_f64().unwrap() as f32)
+        .collect()
+}
+
+/// The simulator's raw readout of each frame equals `predict` on the same file, up to the
+/// protocol's rounding (probabilities to 0.001, coordinates to 0.1 px), and the live
+/// argmax names the same class.
+fn assert_simulator_matches_predict(model: &Path, dir: &Path) {
+    let serial = dir.join("readout.log");
+    run_sim(model, &serial, &[]);
+    let sentences = decode_readout(&serial);
+    let files = sample_files();
+    assert_frame_order(&sentences, files.len());
+    let predictions = predict(model, &files);
+    assert_eq!(predictions.len(), files.len());
+    let labels = shared::labels::EmotionLabelSet::DEFAULT;
+
+    for (frame, (pair, prediction)) in sentences[1..].chunks(2).zip(&predictions).enumerate() {
+        let [Sentence::Emotion(emotion), Sentence::Keypoints(keypoints)] = pair else {
+            panic!("frame {frame}: {pair:?}");
+        };
+        let probabilities = json_floats(prediction, "probabilities");
+        for (sent, predicted) in emotion.probabilities.iter().zip(&probabilities) {
+            assert!(
+                (sent.probability() - predicted).abs() <= 0.000_6,
+                "frame {frame}: readout {:?}, predict {probabilities:?}",
+                emotion.probabilities
+            );
+        }
+        let live: Vec<f32> = emotion
+            .probabilities
+            .iter()
+            .map(|p| p.probability())
+            .collect();
+        let live_top = shared::postprocess::top_two(&live).unwrap();
+        // Two classes within the protocol's rounding of each other have no defined order.
+        if live_top.margin() > 0.0015 {
+            let top = prediction["top"].as_str();
+            assert_eq!(
+                labels.name(live_top.best),
+                top,
+                "frame {frame}: {prediction}"
+            );
+        }
+
+        let coords = json_floats(prediction, "keypoints");
+        for (sent, predicted) in keypoints.coords.iter().zip(&coords) {
+            assert!(
+                (sent.pixels() - predicted).abs() <= 0.051,
+                "frame {frame}: readout {:?}, predict {coords:?}",
+                keypoints.coords
+            );
+        }
+    }
+}
+
+#[test]
+fn the_simulator_reports_what_predict_says_for_every_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = fixture_in(dir.path());
+    assert_simulator_matches_predict(&model, dir.path());
+}
+
+#[test]
+fn the_embedded_default_reports_what_predict_says_for_every_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = emotion_edge_tests::workspace_dir().join("models/emotion-edge.int8.onnx");
+    assert_simulator_matches_predict(&model, dir.path());
+}

@@ -1,5 +1,7 @@
-//! `sim`: the emotion-edge firmware on the host, with image files as the camera, tract as the
-//! engine and stdout, a file or a pty as the UART.
+//! `sim`: the emotion-edge firmware on a std host. As the simulator it reads image files as
+//! the camera; on a Linux camera board it reads a V4L2 camera (`--camera v4l2:/dev/video0`)
+//! and writes to the board's UART (`--serial /dev/ttyAMA0 --baud 115200`). tract is the
+//! engine either way.
 //!
 //! Logs go to stderr; the readout goes to the serial target.
 
@@ -9,10 +11,12 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use firmware::sim::uart::DEFAULT_BAUD;
 use firmware::sim::{
-    CameraOptions, CameraPixels, HostClock, HostSerial, ImageCamera, SerialTarget, TractEngine,
+    CameraOptions, CameraPixels, CameraSpec, CaptureSize, HostClock, HostSerial, ImageCamera,
+    SerialTarget, TractEngine,
 };
-use firmware::{AppConfig, Application, StepOutcome};
+use firmware::{AppConfig, Application, FrameSource, StepOutcome};
 use shared::labels::EmotionLabelSet;
 use shared::postprocess::SmootherConfig;
 use tracing_subscriber::EnvFilter;
@@ -23,32 +27,44 @@ const DEFAULT_MODEL: &str = "models/emotion-edge.int8.onnx";
 /// The default camera: the bundled sample faces, relative to the firmware crate.
 const DEFAULT_CAMERA: &str = "samples";
 
-/// Runs the emotion-edge firmware on the host.
+/// Runs the emotion-edge firmware on the host or on a Linux camera board.
 #[derive(Debug, Parser)]
 #[command(name = "sim", version, about)]
 struct Args {
-    /// An image file or a folder of images (.png, .jpg) to use as the camera
-    /// [default: the firmware's bundled samples/].
+    /// The camera: an image file or a folder of images (.png, .jpg), or `v4l2:<device>` for
+    /// a V4L2 camera such as `v4l2:/dev/video0` [default: the firmware's bundled samples/].
     #[arg(long)]
-    camera: Option<PathBuf>,
+    camera: Option<CameraSpec>,
 
-    /// Pixel format the simulated camera delivers.
-    #[arg(long, value_enum, default_value = "grey8")]
-    pixel_format: CameraPixels,
+    /// Pixel format the camera delivers [default: grey8 for image files; for a V4L2 camera
+    /// the first of grey8, yuyv, rgb565 that it offers].
+    #[arg(long, value_enum)]
+    pixel_format: Option<CameraPixels>,
+
+    /// Frame size to ask a V4L2 camera for, WIDTHxHEIGHT; the driver settles on the nearest
+    /// size it supports.
+    #[arg(long, default_value = "320x240")]
+    capture_size: CaptureSize,
 
     /// Where the readout goes: `stdout`, a file path, or a pty / tty device.
     #[arg(long, default_value = "stdout")]
     serial: String,
 
+    /// Baud rate of a tty serial target (a UART or USB serial adapter, set to raw 8N1);
+    /// stdout and files ignore it.
+    #[arg(long, default_value_t = DEFAULT_BAUD, value_parser = baud_rates())]
+    baud: u32,
+
     /// The combined ONNX model [default: models/emotion-edge.int8.onnx in the workspace].
     #[arg(long)]
     model: Option<PathBuf>,
 
-    /// Camera frames per second; 0 runs as fast as possible.
+    /// Camera frames per second (asked of a V4L2 camera); 0 runs as fast as possible.
     #[arg(long, default_value_t = 0.0)]
     fps: f64,
 
-    /// Stop after this many frames [default: every camera image once].
+    /// Stop after this many frames [default: every camera image once; a V4L2 camera never
+    /// stops].
     #[arg(long)]
     frames: Option<u64>,
 
@@ -87,30 +103,51 @@ fn run(args: Args) -> anyhow::Result<()> {
         .card()
         .and_then(|card| card.labels)
         .unwrap_or(EmotionLabelSet::DEFAULT);
-
-    let camera_path = args
-        .camera
-        .clone()
-        .unwrap_or_else(|| firmware_dir().join(DEFAULT_CAMERA));
-    let options = CameraOptions {
-        pixels: args.pixel_format,
-        fps: args.fps,
-        frames: args.frames,
-        looping: args.looping,
-    };
-    let camera = ImageCamera::open(&camera_path, options)?;
-
-    let target = SerialTarget::parse(&args.serial);
-    let serial = HostSerial::open(&target)
-        .with_context(|| format!("cannot open serial target {target} for writing"))?;
-    tracing::info!(serial = %target, "serial open");
-
     let config = AppConfig {
         firmware: firmware::firmware_version()?,
         labels,
         smoothing: SmootherConfig::DEFAULT,
         crop: None,
     };
+
+    let camera = args
+        .camera
+        .clone()
+        .unwrap_or_else(|| CameraSpec::Images(firmware_dir().join(DEFAULT_CAMERA)));
+    match camera {
+        CameraSpec::Images(path) => {
+            let options = CameraOptions {
+                pixels: args.pixel_format.unwrap_or(CameraPixels::Grey8),
+                fps: args.fps,
+                frames: args.frames,
+                looping: args.looping,
+            };
+            let camera = ImageCamera::open(&path, options)?;
+            serve(camera, engine, config, &args, started)
+        }
+        CameraSpec::V4l2(device) => {
+            if args.looping {
+                bail!("--loop plays image files again; a V4L2 camera never ends");
+            }
+            let camera = video_camera::open(&device, &args)?;
+            serve(camera, engine, config, &args, started)
+        }
+    }
+}
+
+/// Opens the serial target, announces the firmware and plays `camera` to its end.
+fn serve<S: FrameSource>(
+    camera: S,
+    engine: TractEngine,
+    config: AppConfig,
+    args: &Args,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let target = SerialTarget::parse(&args.serial);
+    let serial = HostSerial::open(&target, args.baud)
+        .with_context(|| format!("cannot open serial target {target} for writing"))?;
+    tracing::info!(serial = %target, "serial open");
+
     let mut app = Application::new(camera, engine, serial, HostClock::new(), config);
     app.boot()
         .with_context(|| format!("cannot write to serial target {target}"))?;
@@ -119,8 +156,8 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Steps until the camera ends and logs what happened.
-fn play(
-    app: &mut Application<ImageCamera, TractEngine, HostSerial, HostClock>,
+fn play<S: FrameSource>(
+    app: &mut Application<S, TractEngine, HostSerial, HostClock>,
     started: Instant,
 ) -> std::io::Result<()> {
     let mut readouts = 0_u64;
@@ -153,6 +190,50 @@ fn play(
         "camera ended"
     );
     Ok(())
+}
+
+/// The V4L2 camera of a Linux build with the `v4l2` feature.
+#[cfg(all(feature = "v4l2", target_os = "linux"))]
+mod video_camera {
+    use std::path::Path;
+
+    use firmware::linux::{V4l2Camera, V4l2Options};
+
+    use super::Args;
+
+    /// Opens `device` with the command line's format, size, rate and frame limit.
+    pub fn open(device: &Path, args: &Args) -> anyhow::Result<V4l2Camera> {
+        let options = V4l2Options {
+            pixels: args.pixel_format.map(|pixels| pixels.format()),
+            width: args.capture_size.width,
+            height: args.capture_size.height,
+            fps: args.fps,
+            frames: args.frames,
+        };
+        Ok(V4l2Camera::open(device, options)?)
+    }
+}
+
+/// Stands in for the V4L2 camera in builds without it.
+#[cfg(not(all(feature = "v4l2", target_os = "linux")))]
+mod video_camera {
+    use std::path::Path;
+
+    use super::Args;
+
+    /// Always refuses: this build cannot read a V4L2 camera.
+    pub fn open(device: &Path, _args: &Args) -> anyhow::Result<super::ImageCamera> {
+        anyhow::bail!(
+            "cannot open video device {}: this build has no V4L2 camera (build `sim` on Linux \
+             with the `v4l2` feature)",
+            device.display()
+        )
+    }
+}
+
+/// Baud rates `--baud` accepts: from 50, the slowest standard rate, upwards.
+fn baud_rates() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(50..)
 }
 
 /// The model to load: the one given, or the workspace default when it exists.

@@ -1,18 +1,23 @@
-//! The simulator's UART: stdout, a file, or a pty / tty device.
+//! The program's UART: stdout, a file, or a tty device (a board's UART, a USB serial adapter,
+//! a pty), which is set to raw mode at the chosen baud rate.
 
 use std::fmt;
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter};
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+
+use rustix::fs::OFlags;
+
+use super::uart;
 
 /// Where the readout goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SerialTarget {
     /// The process's standard output.
     Stdout,
-    /// A file (created or truncated) or a character device such as a pty or a tty,
-    /// opened for writing as it is.
+    /// A file (created or truncated), or a character device opened for writing as it is;
+    /// a tty (UART, USB serial adapter, pty) is set to raw mode at the baud rate.
     Path(PathBuf),
 }
 
@@ -42,11 +47,11 @@ pub struct HostSerial {
 }
 
 impl HostSerial {
-    /// Opens `target` for writing.
-    pub fn open(target: &SerialTarget) -> io::Result<HostSerial> {
+    /// Opens `target` for writing; a tty runs at `baud` (stdout and files ignore it).
+    pub fn open(target: &SerialTarget, baud: u32) -> io::Result<HostSerial> {
         let out: Box<dyn io::Write + Send> = match target {
             SerialTarget::Stdout => Box::new(io::stdout()),
-            SerialTarget::Path(path) => Box::new(open_path(path)?),
+            SerialTarget::Path(path) => Box::new(open_path(path, baud)?),
         };
         Ok(HostSerial {
             out: BufWriter::new(out),
@@ -61,19 +66,29 @@ impl HostSerial {
     }
 }
 
-/// Opens a device as it is, or creates / truncates a regular file.
-fn open_path(path: &Path) -> io::Result<std::fs::File> {
+/// Opens a device as it is (a tty in raw mode at `baud`, never as the controlling terminal),
+/// or creates / truncates a regular file.
+fn open_path(path: &Path, baud: u32) -> io::Result<std::fs::File> {
     let is_device =
         std::fs::metadata(path).is_ok_and(|metadata| metadata.file_type().is_char_device());
-    if is_device {
-        OpenOptions::new().write(true).open(path)
-    } else {
-        OpenOptions::new()
+    if !is_device {
+        return OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
-            .open(path)
+            .open(path);
     }
+
+    let no_controlling_tty = OFlags::NOCTTY.bits() as i32;
+    let device = OpenOptions::new()
+        .write(true)
+        .custom_flags(no_controlling_tty)
+        .open(path)?;
+    if uart::is_tty(&device) {
+        uart::configure(&device, baud)?;
+        tracing::info!(serial = %path.display(), baud, "tty set to raw 8N1");
+    }
+    Ok(device)
 }
 
 impl embedded_io::ErrorType for HostSerial {
@@ -111,7 +126,7 @@ mod tests {
         let path = dir.path().join("uart.log");
         std::fs::write(&path, "old content that must go").unwrap();
 
-        let mut serial = HostSerial::open(&SerialTarget::Path(path.clone())).unwrap();
+        let mut serial = HostSerial::open(&SerialTarget::Path(path.clone()), 9600).unwrap();
         serial.write_all(b"$EEHLO\r\n").unwrap();
         serial.flush().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"$EEHLO\r\n");

@@ -2,10 +2,12 @@
 
 pub mod bench;
 pub mod combine;
+pub mod convert;
 pub mod data;
 pub mod eval;
 pub mod export;
 pub mod monitor;
+pub mod predict;
 pub mod quantize;
 pub mod train;
 
@@ -39,8 +41,12 @@ pub enum Command {
     Combine(combine::CombineArgs),
     /// Quantise a float ONNX model to int8 (QOperator) with calibration data.
     Quantize(quantize::QuantizeArgs),
+    /// Convert an int8 model for another engine (`--target mcu`: the Cortex-M model blob).
+    Convert(convert::ConvertArgs),
     /// Watch the device's serial readout: check every line, show the live readout.
     Monitor(monitor::MonitorArgs),
+    /// Run a combined model on image files as the device would and print its readout.
+    Predict(predict::PredictArgs),
 }
 
 impl Cli {
@@ -54,7 +60,9 @@ impl Cli {
             Command::Export(args) => args.run(),
             Command::Combine(args) => args.run(),
             Command::Quantize(args) => args.run(),
+            Command::Convert(args) => args.run(),
             Command::Monitor(args) => args.run(),
+            Command::Predict(args) => args.run(),
         }
     }
 }

@@ -41,7 +41,7 @@ pub use simplify::simplify;
 pub use softmax::append_softmax;
 pub use tensor::{
     element_count, float_tensor, float_values, int8_tensor, int8_values, int32_tensor,
-    int64_tensor, int64_values,
+    int32_values, int64_tensor, int64_values,
 };
 
 /// The ONNX protobuf types, as tract-onnx defines them.

@@ -44,6 +44,23 @@ pub fn int64_values(tensor: &TensorProto) -> Result<Vec<i64>, OnnxError> {
     Ok(values)
 }
 
+/// The values of an int32 initializer, whether stored as `raw_data` or `int32_data`.
+pub fn int32_values(tensor: &TensorProto) -> Result<Vec<i32>, OnnxError> {
+    expect_type(tensor, DataType::Int32)?;
+
+    let values: Vec<i32> = if tensor.raw_data.is_empty() {
+        tensor.int32_data.clone()
+    } else {
+        little_endian_words::<4>(tensor)?
+            .into_iter()
+            .map(i32::from_le_bytes)
+            .collect()
+    };
+
+    expect_count(tensor, values.len())?;
+    Ok(values)
+}
+
 /// The values of an int8 initializer, whether stored as `raw_data` or `int32_data`.
 pub fn int8_values(tensor: &TensorProto) -> Result<Vec<i8>, OnnxError> {
     expect_type(tensor, DataType::Int8)?;

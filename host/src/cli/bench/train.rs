@@ -5,7 +5,7 @@ use std::time::Instant;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 use burn::tensor::{Distribution, TensorData};
-use clap::{Args, Subcommand};
+use clap::Args;
 
 use crate::cli::train::print_cost;
 use crate::model::{Arch, EmotionNetConfig, INPUT_SIDE, KeypointNetConfig, initialise_parameters};
@@ -13,13 +13,6 @@ use crate::train::{
     TaskKind, mask_weights, masked_mse, set_cpu_threads, soft_cross_entropy, soft_targets,
     training_device,
 };
-
-/// Benchmarks.
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Images per second of full training steps (forward, backward, Adam).
-    Train(TrainBenchArgs),
-}
 
 /// Options of `emotion-edge bench train`.
 #[derive(Debug, Args)]
@@ -44,17 +37,9 @@ pub struct TrainBenchArgs {
     pub threads: Option<usize>,
 }
 
-impl BenchCommand {
-    /// Runs the benchmark.
-    pub fn run(self) -> anyhow::Result<()> {
-        match self {
-            BenchCommand::Train(args) => args.run(),
-        }
-    }
-}
-
 impl TrainBenchArgs {
-    fn run(self) -> anyhow::Result<()> {
+    /// Runs the benchmark and prints images per second.
+    pub fn run(self) -> anyhow::Result<()> {
         if let Some(threads) = self.threads {
             set_cpu_threads(threads);
         }
