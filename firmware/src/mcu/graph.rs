@@ -123,13 +123,15 @@ impl Op<'_> {
         }
     }
 
-    /// Bytes of int32 accumulators the op needs in the arena's scratch, for an `output` of
-    /// its type: one output plane of a convolution, one output row of a matrix product.
+    /// Bytes of the arena's scratch the op needs, for an `output` of its type: a tile of
+    /// packed patches and two packed filters for a convolution, one output row of int32
+    /// accumulators for a matrix product.
     pub fn scratch_bytes(&self, output: &TensorInfo) -> usize {
         match self {
-            Op::QLinearConv(_) => output
+            Op::QLinearConv(op) => output
                 .chw()
-                .map_or(0, |[_, height, width]| height * width * 4),
+                .and_then(|chw| op.scratch_bytes(chw))
+                .unwrap_or(0),
             Op::QLinearMatMul(_) => output.shape().last().map_or(0, |columns| columns * 4),
             _ => 0,
         }

@@ -201,7 +201,12 @@ fn tiny_ops(data: &TinyData) -> Vec<OpNode<'_>> {
 /// The tiny model's contents.
 fn tiny_contents(data: &TinyData) -> BlobContents<'_> {
     let (tensors, tensor_end) = tiny_tensors();
-    let scratch_bytes = 24 * 24 * 4;
+    let ops = tiny_ops(data);
+    let scratch_bytes = ops
+        .iter()
+        .map(|node| node.op.scratch_bytes(&tensors[node.output as usize]))
+        .max()
+        .unwrap_or(0);
     BlobContents {
         model_sha256: [0xAB; 32],
         label_count: 5,
@@ -211,7 +216,7 @@ fn tiny_contents(data: &TinyData) -> BlobContents<'_> {
         keypoints_tensor: 12,
         emotion_tensor: 15,
         tensors,
-        ops: tiny_ops(data),
+        ops,
     }
 }
 
@@ -243,7 +248,7 @@ fn reference_inference(data: &TinyData, input: &[f32]) -> ([f32; 30], [f32; 5]) 
         unreachable!()
     };
     let mut conv_out = vec![0_i8; 2 * 24 * 24];
-    let mut scratch = vec![0_i32; 24 * 24];
+    let mut scratch = vec![0_i32; conv.scratch_bytes([2, 24, 24]).unwrap() / 4];
     conv.run(
         [1, 96, 96],
         [2, 24, 24],
@@ -309,8 +314,11 @@ fn the_tiny_model_parses_with_its_figures() {
     assert_eq!(model.tensor_count(), 16);
     assert_eq!(model.model_sha256(), &[0xAB; 32]);
     assert_eq!(model.blob_bytes(), blob.len());
-    assert_eq!(model.scratch_bytes(), 2304);
-    assert_eq!(model.arena_bytes(), tiny_tensors().1 + 2304);
+    // The convolution's 576 output pixels fit one tile: 578 patches and filters of 9 taps
+    // (5 packed words).
+    let scratch_bytes = 578 * 5 * 4;
+    assert_eq!(model.scratch_bytes(), scratch_bytes);
+    assert_eq!(model.arena_bytes(), tiny_tensors().1 + scratch_bytes);
 }
 
 #[test]

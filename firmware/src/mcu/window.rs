@@ -102,6 +102,19 @@ impl Window {
         start.min(output)..end.min(output)
     }
 
+    /// Kernel taps along `axis` (0 vertical, 1 horizontal) that output position `position`
+    /// has inside an input of `input` positions; the others fall in the padding.
+    pub fn valid_taps(&self, axis: usize, position: usize, input: usize) -> Range<usize> {
+        let dilation = self.dilations[axis];
+        let padded = position * self.strides[axis];
+        let pad = self.pads[axis];
+
+        let start = pad.saturating_sub(padded).div_ceil(dilation);
+        let end = (input + pad).saturating_sub(padded).div_ceil(dilation);
+        let kernel = self.kernel[axis];
+        start.min(kernel)..end.min(kernel)
+    }
+
     /// The input position of output position `position`'s tap `tap` along `axis`; only
     /// meaningful inside [`Window::valid_outputs`].
     pub fn input_position(&self, axis: usize, position: usize, tap: usize) -> usize {
@@ -156,6 +169,32 @@ mod tests {
         assert_eq!(window(3, 1, 1).output_size([12, 7]), Some([12, 7]));
         assert_eq!(window(2, 2, 0).output_size([5, 5]), Some([2, 2]));
         assert_eq!(window(7, 1, 0).output_size([5, 5]), None);
+    }
+
+    #[test]
+    fn valid_taps_are_exactly_those_inside() {
+        for (kernel, stride, dilation, pad, input) in [
+            (5, 2, 1, 2, 9),
+            (3, 1, 1, 1, 4),
+            (3, 1, 2, 0, 7),
+            (2, 3, 2, 3, 3),
+            (1, 1, 1, 3, 2),
+        ] {
+            let window = Window {
+                kernel: [kernel; 2],
+                strides: [stride; 2],
+                dilations: [dilation; 2],
+                pads: [pad; 4],
+            };
+            let [output, _] = window.output_size([input, input]).unwrap();
+            for position in 0..output {
+                let range = window.valid_taps(0, position, input);
+                for tap in 0..kernel {
+                    let inside = window.tap_position(0, position, tap, input).is_some();
+                    assert_eq!(range.contains(&tap), inside, "{window:?} {position} {tap}");
+                }
+            }
+        }
     }
 
     #[test]

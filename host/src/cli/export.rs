@@ -18,9 +18,10 @@ pub struct ExportArgs {
     /// ONNX file to write; the model card goes beside it as <name>.json.
     #[arg(long)]
     pub out: PathBuf,
-    /// Evaluation report of the float model (`emotion-edge eval --json`) for the card.
+    /// Evaluation reports of the float model (`emotion-edge eval --json`, one per split) for
+    /// the card; repeat for several splits.
     #[arg(long)]
-    pub eval: Option<PathBuf>,
+    pub eval: Vec<PathBuf>,
     /// Also write tract's outputs on fixed reference inputs to this JSON file.
     #[arg(long)]
     pub tract_outputs: Option<PathBuf>,
@@ -31,7 +32,7 @@ impl ExportArgs {
     pub fn run(self) -> anyhow::Result<()> {
         let mut exported = export_checkpoint(&self.model)
             .with_context(|| format!("exporting {}", self.model.display()))?;
-        if let Some(eval) = &self.eval {
+        for eval in &self.eval {
             exported.card.metrics.float.update(read_eval_metrics(eval)?);
         }
 

@@ -33,9 +33,10 @@ pub struct QuantizeArgs {
     /// ONNX file to write; the model card goes beside it as <name>.json.
     #[arg(long)]
     pub out: PathBuf,
-    /// Evaluation report of the int8 model (`emotion-edge eval --json`) for the card.
+    /// Evaluation reports of the int8 model (`emotion-edge eval --json`, one per split) for
+    /// the card; repeat for several splits.
     #[arg(long)]
-    pub eval: Option<PathBuf>,
+    pub eval: Vec<PathBuf>,
     /// Also write tract's outputs on fixed reference inputs to this JSON file.
     #[arg(long)]
     pub tract_outputs: Option<PathBuf>,
@@ -61,7 +62,7 @@ impl QuantizeArgs {
             Some(card) => card.heads,
             None => output_heads(&float)?,
         };
-        if let Some(eval) = &self.eval {
+        for eval in &self.eval {
             let metrics = read_eval_metrics(eval)?;
             heads
                 .iter_mut()

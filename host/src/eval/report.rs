@@ -77,7 +77,15 @@ pub fn evaluate_emotions(
 ) -> Result<EmotionReport, TrainError> {
     let inputs = FaceInputs::from_emotions(samples)?;
     let probabilities = predict_rows(&inputs, batch_size, device, |x| model.probabilities(x))?;
+    Ok(score_emotions(labels, samples, &probabilities))
+}
 
+/// Scores predicted probabilities (row-major `[samples, labels]`) against `samples`.
+pub fn score_emotions(
+    labels: &[String],
+    samples: &[EmotionSample],
+    probabilities: &[f32],
+) -> EmotionReport {
     let mut confusion = ConfusionMatrix::new(labels.len());
     for (row, sample) in probabilities.chunks_exact(labels.len()).zip(samples) {
         confusion.record(sample.label, argmax(row));
@@ -96,13 +104,13 @@ pub fn evaluate_emotions(
             }
         })
         .collect();
-    Ok(EmotionReport {
+    EmotionReport {
         samples: samples.len(),
         accuracy: confusion.accuracy(),
         macro_f1: confusion.macro_f1(),
         classes,
         confusion: confusion.counts,
-    })
+    }
 }
 
 /// Predicts keypoints of `samples` with `model`; returns the scores and the predictions.
@@ -114,7 +122,15 @@ pub fn evaluate_keypoints(
 ) -> Result<(KeypointReport, Vec<[f32; KEYPOINT_COORDS]>), TrainError> {
     let inputs = FaceInputs::from_keypoints(samples)?;
     let rows = predict_rows(&inputs, batch_size, device, |x| model.forward(x))?;
+    Ok(score_keypoints(samples, &rows))
+}
 
+/// Scores predicted keypoints (row-major `[samples, 30]`) against `samples`; returns the
+/// scores and the predictions.
+pub fn score_keypoints(
+    samples: &[KeypointSample],
+    rows: &[f32],
+) -> (KeypointReport, Vec<[f32; KEYPOINT_COORDS]>) {
     let mut errors = KeypointErrors::default();
     let mut predictions = Vec::with_capacity(samples.len());
     for (row, sample) in rows.chunks_exact(KEYPOINT_COORDS).zip(samples) {
@@ -138,7 +154,7 @@ pub fn evaluate_keypoints(
         mean_distance: errors.mean_distance(),
         points,
     };
-    Ok((report, predictions))
+    (report, predictions)
 }
 
 impl EmotionReport {

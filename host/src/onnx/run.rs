@@ -66,6 +66,11 @@ impl TractModel {
         &self.input_shape
     }
 
+    /// The outputs' names, in graph order.
+    pub fn output_names(&self) -> &[String] {
+        &self.output_names
+    }
+
     /// Runs the model on one input (row-major, `input_shape` elements) and returns every
     /// output as f32, in graph order.
     pub fn run(&self, input: &[f32]) -> Result<Vec<OutputTensor>, OnnxError> {

@@ -50,26 +50,54 @@ impl MaxPool {
         let planes = input.chunks_exact(height * width);
         let out_planes = output.chunks_exact_mut(out_height * out_width);
 
+        let halving = window.kernel == [2, 2] && window.strides == [2, 2] && window.pads == [0; 4];
         for (plane, out_plane) in planes.zip(out_planes) {
+            if halving {
+                halve(plane, width, out_plane, out_width);
+                continue;
+            }
             for (index, out) in out_plane.iter_mut().enumerate() {
-                let (row, column) = (index / out_width, index % out_width);
-                let mut max = i8::MIN;
-                for tap_row in 0..window.kernel[0] {
-                    let Some(y) = window.tap_position(0, row, tap_row, height) else {
-                        continue;
-                    };
-                    for tap_column in 0..window.kernel[1] {
-                        if let Some(x) = window.tap_position(1, column, tap_column, width)
-                            && let Some(&code) = plane.get(y * width + x)
-                        {
-                            max = max.max(code);
-                        }
-                    }
-                }
-                *out = max;
+                let position = [index / out_width.max(1), index % out_width.max(1)];
+                *out = window_max(window, plane, [height, width], position);
             }
         }
     }
+}
+
+/// 2x2 pooling with stride 2 and no padding, the common case: each output row from a pair
+/// of input rows, each output code the largest of two code pairs.
+fn halve(plane: &[i8], width: usize, out_plane: &mut [i8], out_width: usize) {
+    let row_pairs = plane.chunks_exact(2 * width.max(1));
+    for (rows, out_row) in row_pairs.zip(out_plane.chunks_exact_mut(out_width.max(1))) {
+        let (top, bottom) = rows.split_at(width);
+        let pairs = top.chunks_exact(2).zip(bottom.chunks_exact(2));
+
+        for (out, (top, bottom)) in out_row.iter_mut().zip(pairs) {
+            *out = top[0].max(top[1]).max(bottom[0].max(bottom[1]));
+        }
+    }
+}
+
+/// The largest code of `plane` (`[height, width]`) under output position `position`'s
+/// window, its rows read as slices without the taps in the padding (`i8::MIN` for none).
+fn window_max(window: &Window, plane: &[i8], input: [usize; 2], position: [usize; 2]) -> i8 {
+    let [height, width] = input;
+    let [row, column] = position;
+    let rows = window.valid_taps(0, row, height);
+    let columns = window.valid_taps(1, column, width);
+    if columns.is_empty() {
+        return i8::MIN;
+    }
+
+    let first_column = window.input_position(1, column, columns.start);
+    let mut max = i8::MIN;
+    for tap_row in rows {
+        let start = window.input_position(0, row, tap_row) * width + first_column;
+        if let Some(codes) = plane.get(start..start + columns.len()) {
+            max = codes.iter().fold(max, |max, &code| max.max(code));
+        }
+    }
+    max
 }
 
 /// The shape checks both pools share: `[1, C, H, W]` of `data_type` in, `[1, C, OH, OW]`
@@ -107,6 +135,7 @@ pub fn check_pool(
 mod tests {
     use super::super::testing::operands;
     use super::*;
+    use alloc::vec::Vec;
 
     fn pool(kernel: usize, stride: usize, pad: usize) -> MaxPool {
         MaxPool {
@@ -131,6 +160,27 @@ mod tests {
         let mut output = [0; 4];
         pool(2, 2, 0).run([1, 4, 4], [1, 2, 2], &input, &mut output);
         assert_eq!(output, [5, 8, 14, 11]);
+    }
+
+    #[test]
+    fn odd_sides_drop_their_last_row_and_column() {
+        let (height, width) = (5, 7);
+        let input: Vec<i8> = (0..2 * height * width)
+            .map(|index| ((index * 73 + 11) % 256) as u8 as i8)
+            .collect();
+        let mut output = [0; 2 * 2 * 3];
+        pool(2, 2, 0).run([2, height, width], [2, 2, 3], &input, &mut output);
+
+        for (index, &code) in output.iter().enumerate() {
+            let (plane, row, column) = (index / 6, index / 3 % 2, index % 3);
+            let at = |y: usize, x: usize| input[(plane * height + y) * width + x];
+            let (y, x) = (2 * row, 2 * column);
+            let max = at(y, x)
+                .max(at(y, x + 1))
+                .max(at(y + 1, x))
+                .max(at(y + 1, x + 1));
+            assert_eq!(code, max, "{index}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod add;
 mod average_pool;
 mod dequantize_linear;
 mod max_pool;
+mod packed;
 mod qlinear_conv;
 mod qlinear_matmul;
 mod quantize_linear;

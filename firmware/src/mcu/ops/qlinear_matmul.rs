@@ -13,6 +13,9 @@ use super::super::requant::requantize;
 use super::super::tensor::DataType;
 use super::{Operands, le_f32, le_i32};
 
+/// Input codes (weight rows) one pass over the accumulators takes.
+const ROWS_AT_ONCE: usize = 4;
+
 /// A matrix product of int8 rows with constant int8 weights `[K][N]` (weight zero points 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QLinearMatMul<'a> {
@@ -93,8 +96,17 @@ impl<'a> QLinearMatMul<'a> {
             {
                 *accumulator = le_i32(offset);
             }
-            for (&code, weight_row) in row.iter().zip(weights.chunks_exact(columns.max(1))) {
-                accumulate_row(accumulators, i32::from(code), weight_row);
+            let (quads, rest) = row.as_chunks::<ROWS_AT_ONCE>();
+            let weight_quads = weights.chunks_exact(ROWS_AT_ONCE * columns.max(1));
+            for (&codes, weight_rows) in quads.iter().zip(weight_quads) {
+                accumulate_rows(accumulators, codes.map(i32::from), weight_rows);
+            }
+            let rest_weights = weights.get(quads.len() * ROWS_AT_ONCE * columns..);
+            let rest_rows = rest_weights
+                .unwrap_or_default()
+                .chunks_exact(columns.max(1));
+            for (&code, weight_row) in rest.iter().zip(rest_rows) {
+                accumulate_rows(accumulators, [i32::from(code)], weight_row);
             }
 
             let multipliers = self.multipliers.chunks_exact(4).map(le_f32);
@@ -107,13 +119,23 @@ impl<'a> QLinearMatMul<'a> {
     }
 }
 
-/// Adds `code` times one weight row to the accumulators (nothing for a code of 0).
-fn accumulate_row(accumulators: &mut [i32], code: i32, weight_row: &[i8]) {
-    if code == 0 {
+/// Adds `codes[i]` times weight row `i` of `weight_rows` (`N` rows back to back) to the
+/// accumulators, all `N` rows in one pass over them (nothing when every code is 0).
+fn accumulate_rows<const N: usize>(accumulators: &mut [i32], codes: [i32; N], weight_rows: &[i8]) {
+    if codes == [0; N] {
         return;
     }
-    for (accumulator, &weight) in accumulators.iter_mut().zip(weight_row) {
-        *accumulator = accumulator.wrapping_add(code * i32::from(weight));
+    let columns = weight_rows.len() / N;
+    let rows: [&[i8]; N] =
+        core::array::from_fn(|index| weight_rows.get(index * columns..).unwrap_or_default());
+
+    for (column, accumulator) in accumulators.iter_mut().enumerate().take(columns) {
+        let mut sum = *accumulator;
+        for (row, code) in rows.iter().zip(codes) {
+            let weight = row.get(column).map_or(0, |&weight| i32::from(weight));
+            sum = sum.wrapping_add(code * weight);
+        }
+        *accumulator = sum;
     }
 }
 
@@ -122,6 +144,7 @@ mod tests {
     use super::super::testing::operands;
     use super::super::{f32_bytes, i8_bytes, i32_bytes};
     use super::*;
+    use alloc::vec::Vec;
 
     #[test]
     fn rows_times_weights_with_folded_zero_point() {
@@ -142,6 +165,42 @@ mod tests {
         op.run(2, 2, &[3, 1], &mut output, &mut scratch);
         // 2 * 0.5 = 1 -> 0 with zero point; -4 * 1.25 = -5 -> -6.
         assert_eq!(output, [0, -6]);
+    }
+
+    #[test]
+    fn rows_in_blocks_and_the_rest_sum_like_one_by_one() {
+        let (depth, columns) = (7, 3);
+        let weights: Vec<i8> = (0..depth * columns)
+            .map(|index| ((index * 83 + 5) % 256) as u8 as i8)
+            .collect();
+        let input: Vec<i8> = (0..2 * depth)
+            .map(|index| ((index * 59 + 200) % 256) as u8 as i8)
+            .collect();
+        let offsets = [7, -70_000, 123];
+        let multipliers = [0.0001, 0.00003, 0.0002];
+        let weight_bytes = i8_bytes(&weights);
+        let (offset_bytes, multiplier_bytes) = (i32_bytes(&offsets), f32_bytes(&multipliers));
+        let op = QLinearMatMul {
+            output_zero_point: 4,
+            weights: &weight_bytes,
+            offsets: &offset_bytes,
+            multipliers: &multiplier_bytes,
+        };
+        let mut output = [0; 6];
+        let mut scratch = [0; 3];
+        op.run(depth, columns, &input, &mut output, &mut scratch);
+
+        for (index, &code) in output.iter().enumerate() {
+            let (row, column) = (index / columns, index % columns);
+            let sum: i32 = (0..depth)
+                .map(|k| {
+                    let weight = i32::from(weights[k * columns + column]);
+                    i32::from(input[row * depth + k]) * weight
+                })
+                .sum();
+            let expected = requantize(offsets[column] + sum, multipliers[column], 4);
+            assert_eq!(code, expected, "{index}");
+        }
     }
 
     #[test]
