@@ -35,6 +35,9 @@ impl CombineArgs {
             source_head(&self.keypoints, ModelHead::Keypoints)?,
             source_head(&self.emotion, ModelHead::Emotion)?,
         ];
+        // Limitation: a card holds one quantisation record, so the combined card keeps the
+        // keypoint network's (calibration data, agreement); the emotion network's record stays
+        // in its own card. Both heads' int8 scores are in `heads`.
         let quantization = read_card_beside(&self.keypoints)?.and_then(|card| card.quantization);
         let card = crate::card::publish_model(&combined, &self.out, heads, quantization)?;
         if let Some(path) = &self.tract_outputs {

@@ -38,6 +38,10 @@ fn pair_word(first: i8, second: i8) -> i32 {
 /// `[rows[0] . columns[0], rows[0] . columns[1], rows[1] . columns[0], rows[1] . columns[1]]`
 /// over the shortest of the four. Each word of a row is loaded once for two columns and each
 /// word of a column once for two rows; the sums wrap like int32 accumulators.
+///
+/// Kept out of line: on its own the loop has the registers for its four sums, four words and
+/// four streams, where inlined into the convolution it spills more of them.
+#[inline(never)]
 pub fn dot_2x2(rows: [&[i32]; 2], columns: [&[i32]; 2], sums: [i32; 4]) -> [i32; 4] {
     let [
         mut first_first,

@@ -147,35 +147,51 @@ impl<'a> QLinearConv<'a> {
             patch_words: tiling.patch_words,
         };
 
-        // Limitation: two 16-bit multiply-accumulates per instruction at best (SMLABB and
-        // SMLATT over packed pairs): the M7's SMLAD and SXTB16, which would halve the count
-        // and skip the widening, are nightly-only intrinsics. About 3.6 instructions per
-        // MAC over the whole default model (QEMU count), about 0.37 s per frame at 480 MHz.
+        // Limitation: one 16-bit multiply-accumulate per instruction (SMLABB and SMLATT over
+        // packed pairs, about 2.1 instructions per MAC in the inner loop with its loads): the
+        // M7's SMLAD and SXTB16, which would halve that and skip the widening, are reachable
+        // only through nightly intrinsics or unsafe assembly. About 3.2 instructions per MAC
+        // over the whole default model (QEMU count), about 0.33 s per frame at 480 MHz.
         for tile_start in (0..out_pixels).step_by(tiling.pixels.max(1)) {
             let tile = tile_start..out_pixels.min(tile_start + tiling.pixels);
-            let tile_patches = &mut patches[..tile.len() * tiling.patch_words];
+            let Some(tile_patches) = patches.get_mut(..tile.len() * tiling.patch_words) else {
+                return;
+            };
             self.gather_patches(&geometry, input, tile.clone(), tile_patches);
+            self.convolve_tile(&geometry, tile, tile_patches, filters, output);
+        }
+    }
 
-            let planes = output.chunks_mut(2 * out_pixels.max(1));
-            let pairs = self.channel_pairs(taps).zip(planes);
-            for ((weights, offsets, multipliers), planes) in pairs {
-                let (first, second) = filters.split_at_mut(tiling.patch_words);
-                pack(weights[0], first);
-                pack(weights[1], second);
+    /// Every output channel's codes for the output pixels in `tile`, from their packed
+    /// `patches`, two channels at a time with their filters packed into `filters`.
+    fn convolve_tile(
+        &self,
+        geometry: &Geometry,
+        tile: Range<usize>,
+        patches: &[i32],
+        filters: &mut [i32],
+        output: &mut [i8],
+    ) {
+        let out_pixels = geometry.output[0] * geometry.output[1];
+        let planes = output.chunks_mut(2 * out_pixels.max(1));
+        let pairs = self.channel_pairs(geometry.taps).zip(planes);
 
-                let (first_plane, second_plane) =
-                    planes.split_at_mut(out_pixels.min(planes.len()));
-                let codes = [
-                    first_plane.get_mut(tile.clone()).unwrap_or_default(),
-                    second_plane.get_mut(tile.clone()).unwrap_or_default(),
-                ];
-                let channels = ChannelPair {
-                    filters: [&*first, &*second],
-                    offsets,
-                    multipliers,
-                };
-                self.convolve_tile(&channels, tile_patches, tiling.patch_words, codes);
-            }
+        for ((weights, offsets, multipliers), planes) in pairs {
+            let (first, second) = filters.split_at_mut(geometry.patch_words.min(filters.len()));
+            pack(weights[0], first);
+            pack(weights[1], second);
+
+            let (first_plane, second_plane) = planes.split_at_mut(out_pixels.min(planes.len()));
+            let codes = [
+                first_plane.get_mut(tile.clone()).unwrap_or_default(),
+                second_plane.get_mut(tile.clone()).unwrap_or_default(),
+            ];
+            let channels = ChannelPair {
+                filters: [&*first, &*second],
+                offsets,
+                multipliers,
+            };
+            self.convolve_pair(&channels, patches, geometry.patch_words, codes);
         }
     }
 
@@ -206,7 +222,7 @@ impl<'a> QLinearConv<'a> {
     /// Requantised dot products of two packed filters with each pair of packed patches of a
     /// tile, written to `codes` (the two channels' output codes for the tile's pixels; a
     /// channel with no codes is computed and dropped).
-    fn convolve_tile(
+    fn convolve_pair(
         &self,
         channels: &ChannelPair<'_>,
         patches: &[i32],
@@ -361,7 +377,9 @@ impl Tiling {
 
 /// Input and output height and width of one convolution, and its patch size.
 struct Geometry {
+    /// Input height and width.
     input: [usize; 2],
+    /// Output height and width.
     output: [usize; 2],
     /// Taps of one output pixel: input channels times kernel height times kernel width.
     taps: usize,
@@ -371,8 +389,11 @@ struct Geometry {
 
 /// Two output channels' packed filters, accumulator offsets and multipliers.
 struct ChannelPair<'s> {
+    /// Packed weights, one patch's worth each.
     filters: [&'s [i32]; 2],
+    /// Accumulator offsets (bias with the input zero point folded in).
     offsets: [i32; 2],
+    /// Requantisation multipliers.
     multipliers: [f32; 2],
 }
 
