@@ -16,12 +16,6 @@ use std::path::{Path, PathBuf};
 
 use shared::frame::bt601_luma;
 
-/// Environment variable naming another model blob to embed.
-const MODEL_BLOB_VAR: &str = "EMOTION_EDGE_MODEL_BLOB";
-
-/// The embedded default's blob, relative to this crate.
-const DEFAULT_MODEL_BLOB: &str = "../../../models/emotion-edge.int8.eeb";
-
 /// The bundled sample faces, relative to this crate.
 const SAMPLES_DIR: &str = "../../samples";
 
@@ -37,7 +31,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?);
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
 
-    link_with_memory_map(&manifest_dir, &out_dir)?;
+    board_build::link_with_memory_map(&manifest_dir, &out_dir, &["link.x"])?;
 
     let samples = sample_files(&manifest_dir.join(SAMPLES_DIR))?;
     let images = samples
@@ -46,20 +40,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .collect::<Result<Vec<_>, _>>()?;
     write_frame_table(&out_dir, &images)?;
 
-    let blob = model_blob(&manifest_dir)?;
-    println!(
-        "cargo:rustc-env=EMOTION_EDGE_MODEL_BLOB_PATH={}",
-        blob.display()
-    );
-    Ok(())
-}
-
-/// Puts `memory.x` where cortex-m-rt's `link.x` includes it from, and links with `link.x`.
-fn link_with_memory_map(manifest_dir: &Path, out_dir: &Path) -> Result<(), Box<dyn Error>> {
-    fs::copy(manifest_dir.join("memory.x"), out_dir.join("memory.x"))?;
-    println!("cargo:rustc-link-search={}", out_dir.display());
-    println!("cargo:rustc-link-arg-bins=-Tlink.x");
-    println!("cargo:rerun-if-changed=memory.x");
+    board_build::embed_model_blob(&manifest_dir)?;
     Ok(())
 }
 
@@ -170,23 +151,4 @@ fn write_frame_table(out_dir: &Path, images: &[SampleImage]) -> Result<(), Box<d
 
     fs::write(out_dir.join("sample_frames.rs"), table)?;
     Ok(())
-}
-
-/// The model blob to embed: `EMOTION_EDGE_MODEL_BLOB` or the embedded default.
-fn model_blob(manifest_dir: &Path) -> Result<PathBuf, Box<dyn Error>> {
-    println!("cargo:rerun-if-env-changed={MODEL_BLOB_VAR}");
-    let path = match env::var_os(MODEL_BLOB_VAR) {
-        Some(path) => PathBuf::from(path),
-        None => manifest_dir.join(DEFAULT_MODEL_BLOB),
-    };
-    println!("cargo:rerun-if-changed={}", path.display());
-
-    let path = path.canonicalize().map_err(|error| {
-        format!(
-            "model blob {}: {error}; make it with `emotion-edge convert --target mcu` or set \
-             {MODEL_BLOB_VAR}",
-            path.display()
-        )
-    })?;
-    Ok(path)
 }

@@ -5,15 +5,23 @@
 //! - [`load_engine`]: parses the blob and builds the engine once the heap is known to hold
 //!   its arena, or says why not ([`ModelRefusal`]);
 //! - [`report_refusal`]: the refusal as an `$EEERR` `MODEL` line on the serial port;
-//! - [`app_config`]: the application settings both binaries use.
+//! - [`app_config`]: the application settings both binaries use;
+//! - [`board_heap!`]: a binary's global allocator over a static buffer of its size.
 
 #![no_std]
 
 mod blob;
+mod heap;
 mod refusal;
 
 pub use blob::ModelBlob;
 pub use refusal::{ModelRefusal, report_refusal};
+
+/// What [`board_heap!`] expands to refers to; not part of the crate's interface.
+#[doc(hidden)]
+pub mod __private {
+    pub use embedded_alloc;
+}
 
 use firmware::AppConfig;
 use firmware::mcu::{McuEngine, McuModel};
