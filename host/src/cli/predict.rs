@@ -55,7 +55,7 @@ pub struct ImagePrediction {
     /// Probabilities in label-set order.
     pub probabilities: Vec<f32>,
     /// 15 points, x then y, in pixels of the 96x96 model input, Kaggle column order.
-    pub keypoints: Vec<f32>,
+    pub keypoints: [f32; KEYPOINT_COORDS],
 }
 
 impl PredictArgs {
@@ -147,7 +147,7 @@ fn describe(
             .copied()
             .unwrap_or(0.0),
         probabilities: probabilities.to_vec(),
-        keypoints: keypoints.to_vec(),
+        keypoints,
     }
 }
 
@@ -191,12 +191,8 @@ fn face_tile(input: &ModelInput, prediction: &ImagePrediction) -> FaceTile {
         prediction.confidence * 100.0
     );
 
-    let mut coords = [0.0; KEYPOINT_COORDS];
-    for (slot, value) in coords.iter_mut().zip(&prediction.keypoints) {
-        *slot = *value;
-    }
     FaceTile::new(pixels, shared::INPUT_SIDE, caption)
-        .with_overlay(KeypointOverlay::prediction(coords))
+        .with_overlay(KeypointOverlay::prediction(prediction.keypoints))
 }
 
 /// Parses `x,y,w,h` (non-negative integers, width and height above zero).
